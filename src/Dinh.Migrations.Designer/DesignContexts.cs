@@ -1,0 +1,25 @@
+using Dinh.Platform.Auditing;
+using Dinh.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Migrations.Designer;
+
+/// <summary>Every module context, built for a provider without a database: add a line when a module adds a context.</summary>
+internal sealed record DesignContexts(string Name, Func<DatabaseProvider, DbContext> Create)
+{
+    private static readonly AuditTrail Trail = new(TimeProvider.System, 1);
+
+    public static readonly IReadOnlyList<DesignContexts> All =
+    [
+        new("Platform", provider => new PlatformDbContext(Options<PlatformDbContext>(provider), Trail)),
+    ];
+
+    public static DbContextOptions<T> Options<T>(DatabaseProvider provider) where T : DbContext =>
+        (DbContextOptions<T>)new DbContextOptionsBuilder<T>()
+            .UseDinhDatabase(new DatabaseOptions
+            {
+                Provider = provider.ToString(),
+                ConnectionString = provider == DatabaseProvider.Sqlite ? "Data Source=design.db" : "Host=localhost;Database=design",
+            })
+            .Options;
+}

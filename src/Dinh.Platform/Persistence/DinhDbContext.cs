@@ -1,0 +1,146 @@
+using System.Data.Common;
+using Dinh.Platform.Auditing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Dinh.Platform.Persistence;
+
+/// <summary>
+/// Base of every module's context. EF Core is the unit of work; what this adds is that audit records added with
+/// <see cref="Audit"/> are chained and written in the same transaction as the change they record.
+/// </summary>
+public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTrail) : DbContext(options)
+{
+    // One chain per context instance: appends from one unit of work stay in order and lock one head only.
+    private int? _chain;
+
+    protected AuditTrail AuditTrail { get; } = auditTrail;
+
+    public void Audit(AuditEvent audit)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        Set<AuditRecord>().Add(new AuditRecord
+        {
+            Id = Guid.CreateVersion7(AuditTrail.Clock.GetUtcNow()),
+            Actor = audit.Actor,
+            Action = audit.Action,
+            Subject = audit.Subject,
+            Purpose = audit.Purpose,
+            LegalBasis = audit.LegalBasis,
+            RequestId = audit.RequestId,
+            Details = audit.Details,
+        });
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (PendingAudit().Count > 0)
+        {
+            throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.");
+        }
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var pending = PendingAudit();
+        if (pending.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        await using var owned = Database.CurrentTransaction is null
+            ? await Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        await SealAsync(pending, cancellationToken);
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken);
+        }
+        return written;
+    }
+
+    // Every added record is (re)sealed: if an earlier save failed, its transaction and sequence numbers rolled back.
+    private List<AuditRecord> PendingAudit() =>
+        ChangeTracker.Entries<AuditRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+
+    private async Task SealAsync(List<AuditRecord> pending, CancellationToken cancellationToken)
+    {
+        var chain = _chain ??= Random.Shared.Next(AuditTrail.Chains);
+        var connection = Database.GetDbConnection();
+        var transaction = Database.CurrentTransaction!.GetDbTransaction();
+
+        var (sequence, previous) = await LockHeadAsync(connection, transaction, chain, cancellationToken);
+        foreach (var record in pending)
+        {
+            record.ChainId = chain;
+            record.Sequence = ++sequence;
+            record.OccurredAt = AuditTrail.Now();
+            record.PreviousHash = previous;
+            record.Hash = AuditTrail.ComputeHash(record);
+            previous = record.Hash;
+        }
+
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE audit_chain_heads SET last_sequence = @sequence, last_hash = @hash WHERE chain_id = @chain";
+        AddParameter(update, "@sequence", sequence);
+        AddParameter(update, "@hash", previous);
+        AddParameter(update, "@chain", chain);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a chain's head and holds it until commit. On PostgreSQL the row lock orders this chain only; on
+    /// SQLite the immediate transaction already holds the single write lock.
+    /// </summary>
+    private async Task<(long Sequence, byte[] Hash)> LockHeadAsync(
+        DbConnection connection, DbTransaction transaction, int chain, CancellationToken cancellationToken)
+    {
+        var forUpdate = Database.IsNpgsql() ? " FOR UPDATE" : "";
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await using (var select = connection.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = $"SELECT last_sequence, last_hash FROM audit_chain_heads WHERE chain_id = @chain{forUpdate}";
+                AddParameter(select, "@chain", chain);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    return (reader.GetInt64(0), (byte[])reader.GetValue(1));
+                }
+            }
+            await AuditChainHeads.EnsureAsync(connection, transaction, [chain], cancellationToken);
+        }
+        throw new InvalidOperationException($"Audit chain head {chain} could not be created.");
+    }
+
+    internal static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
+
+internal static class AuditChainHeads
+{
+    /// <summary>Creates missing chain heads; safe to run from several instances at once.</summary>
+    public static async Task EnsureAsync(
+        DbConnection connection, DbTransaction? transaction, IEnumerable<int> chains, CancellationToken cancellationToken)
+    {
+        foreach (var chain in chains)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText =
+                "INSERT INTO audit_chain_heads (chain_id, last_sequence, last_hash) VALUES (@chain, 0, @hash) ON CONFLICT (chain_id) DO NOTHING";
+            DinhDbContext.AddParameter(insert, "@chain", chain);
+            DinhDbContext.AddParameter(insert, "@hash", AuditTrail.GenesisHash(chain));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Dinh.Platform.Auditing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Dinh.Platform.Persistence;
+
+/// <summary>A context whose migrations <c>dinh db migrate</c> applies, in registration order.</summary>
+public sealed record MigratableContext(Type ContextType);
+
+public static class PersistenceSetup
+{
+    public const string SqliteMigrationsAssembly = "Dinh.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "Dinh.Migrations.Postgres";
+
+    internal static IServiceCollection AddDinhPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .Configure(options =>
+            {
+                configuration.GetSection(DatabaseOptions.Section).Bind(options);
+                options.ConnectionString ??= configuration.GetConnectionString("Dinh");
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new AuditTrail(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AuditOptions>>().Value.Chains));
+
+        services.AddDinhDbContext<PlatformDbContext>();
+        services.AddSingleton<DatabaseMigrator>();
+        return services;
+    }
+
+    /// <summary>Registers a module's context on the configured provider and adds it to <c>dinh db migrate</c>.</summary>
+    public static IServiceCollection AddDinhDbContext<TContext>(this IServiceCollection services)
+        where TContext : DbContext
+    {
+        services.AddDbContext<TContext>((sp, options) =>
+            options.UseDinhDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        services.AddSingleton(new MigratableContext(typeof(TContext)));
+        return services;
+    }
+
+    public static DbContextOptionsBuilder UseDinhDatabase(this DbContextOptionsBuilder options, DatabaseOptions database)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(database);
+        _ = database.ProviderKind switch
+        {
+            DatabaseProvider.Sqlite => options.UseSqlite(
+                database.EffectiveConnectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly)),
+            DatabaseProvider.Postgres => options.UseNpgsql(
+                database.EffectiveConnectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
+            _ => throw new InvalidOperationException($"Unhandled provider {database.ProviderKind}."),
+        };
+        return options.UseSnakeCaseNamingConvention();
+    }
+}

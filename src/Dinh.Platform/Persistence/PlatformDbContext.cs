@@ -1,0 +1,20 @@
+using Dinh.Platform.Auditing;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Platform.Persistence;
+
+/// <summary>The platform's own tables: the audit trail and the data-protection key ring shared by all instances.</summary>
+public sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> options, AuditTrail auditTrail)
+    : DinhDbContext(options, auditTrail), IDataProtectionKeyContext
+{
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.MapAuditTrail(ownsTables: true);
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+    }
+}

@@ -1,0 +1,51 @@
+using Dinh.Platform.Persistence;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Dinh.Platform.Problems;
+
+/// <summary>Turns exceptions into problem details; a caller's mistake is never a 500.</summary>
+internal sealed partial class PlatformExceptionHandler(ILogger<PlatformExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        var error = exception switch
+        {
+            BadHttpRequestException bad => bad.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => PlatformErrors.PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType => PlatformErrors.UnsupportedMediaType,
+                _ => PlatformErrors.MalformedRequest,
+            },
+            DatabaseUnavailableException or NpgsqlException { IsTransient: true } => PlatformErrors.DatabaseUnavailable,
+            _ => PlatformErrors.Internal,
+        };
+
+        if (error == PlatformErrors.Internal)
+        {
+            // The type and trace id only: exception messages can quote personal data from the request or the database.
+            LogUnhandled(logger, exception.GetType().FullName ?? "?", httpContext.TraceIdentifier, exception.StackTrace ?? "");
+        }
+        else if (error == PlatformErrors.DatabaseUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "5";
+            LogDatabaseUnavailable(logger, exception.GetType().Name, httpContext.TraceIdentifier);
+        }
+
+        await ErrorResponses.WriteAsync(httpContext, error);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in request {TraceId} at {StackTrace}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string traceId, string stackTrace);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable ({ExceptionType}) in request {TraceId}")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string exceptionType, string traceId);
+}

@@ -1,0 +1,31 @@
+namespace Dinh.Server.Hosting;
+
+/// <summary>What a newcomer sees after <c>dotnet run</c>: where to go and how to sign in.</summary>
+internal static class Banner
+{
+    public static void Print(WebApplication app, string database)
+    {
+        var url = (app.Urls.FirstOrDefault() ?? "http://localhost:5080").TrimEnd('/');
+        var demo = app.Services.GetServices<Dinh.Platform.DemoAccount>().ToList();
+        var lines = new List<string>
+        {
+            "",
+            "Dinh is running.",
+            $"  Home page       {url}/",
+            $"  API reference   {url}/api-docs   (OpenAPI: {url}/openapi/v1.json)",
+            $"  Health          {url}/health/ready   Metrics: {url}/metrics",
+            $"  Database        {database}",
+        };
+        if (demo.Count == 0)
+        {
+            lines.Add("  Demo accounts   none yet: sign-in arrives with the Identity module.");
+        }
+        else
+        {
+            lines.Add("  Demo accounts");
+            lines.AddRange(demo.Select(a => $"    {a.Role,-22} {a.Login,-24} {a.Password}"));
+        }
+        lines.Add("Press Ctrl+C to stop.");
+        Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+}
