@@ -1,3 +1,6 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Observability;
 using Dinh.Platform.Persistence;
@@ -9,6 +12,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +39,23 @@ public static class PlatformSetup
         services.AddScoped<AuditVerifier>();
 
         // Keys in the database: every instance sharing it can read the others' cookies and tokens.
-        services.AddDataProtection().SetApplicationName("dinh").PersistKeysToDbContext<PlatformDbContext>();
+        var dataProtection = services.AddDataProtection().SetApplicationName("dinh").PersistKeysToDbContext<PlatformDbContext>();
+        if (builder.Configuration["Dinh:DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
+        {
+            dataProtection.ProtectKeysWithCertificate(LoadCertificate(certificatePath, builder.Configuration["Dinh:DataProtection:CertificatePassword"]));
+        }
+        if (builder.Configuration.GetSection("Dinh:Http:TrustedProxies").Get<string[]>() is { Length: > 0 } proxies)
+        {
+            services.Configure<ForwardedHeadersOptions>(options =>
+            {
+                // Only the listed proxies may say which client and scheme a request came from.
+                options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                foreach (var proxy in proxies)
+                {
+                    options.KnownProxies.Add(IPAddress.Parse(proxy));
+                }
+            });
+        }
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -63,10 +84,27 @@ public static class PlatformSetup
         return builder;
     }
 
+    private static X509Certificate2 LoadCertificate(string path, string? password)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new OptionsValidationException("Dinh:DataProtection", typeof(X509Certificate2),
+                [$"Dinh:DataProtection:CertificatePath (env Dinh__DataProtection__CertificatePath) '{path}' cannot be loaded: {ex.Message}"]);
+        }
+    }
+
     /// <summary>The platform's middleware. Order matters: errors are translated outermost, so that they cover everything after.</summary>
     public static WebApplication UseDinhPlatform(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Configuration.GetSection("Dinh:Http:TrustedProxies").Get<string[]>() is { Length: > 0 })
+        {
+            app.UseForwardedHeaders();
+        }
         // Outermost, so that error pages written on the way back out are in the visitor's language too.
         app.UseRequestLocalization();
         app.UseMiddleware<RequestLoggingMiddleware>();
@@ -75,7 +113,8 @@ public static class PlatformSetup
             // PlatformExceptionHandler logs what may be logged; the middleware's own log would quote the exception message.
             SuppressDiagnosticsCallback = _ => true,
         });
-        app.UseStatusCodePages(context => ErrorResponses.WriteAsync(context.HttpContext, ErrorResponses.ForResponse(context.HttpContext)));
+        app.UseStatusCodePages(async context =>
+            await ErrorResponses.WriteAsync(context.HttpContext, await ErrorResponses.ForResponseAsync(context.HttpContext)));
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();

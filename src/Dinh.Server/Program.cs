@@ -3,22 +3,23 @@ using Dinh.Server.Hosting;
 using Dinh.Server.Web;
 
 // `dinh`: one executable. `serve` (the default) runs the server; the other verbs work on its database.
-return await DinhCommandLine.RunAsync(args, BuildApp);
+return await DinhCommandLine.RunAsync(args, Program.BuildApp);
 
-static WebApplication BuildApp(string[] args)
+public partial class Program
 {
-    var builder = WebApplication.CreateBuilder(args);
-    builder.AddDinhPlatform();   // persistence, audit trail, problem details, security headers, health, metrics
-    builder.AddDinhWeb();        // pages, layout, language switch, OpenAPI
-    // Modules plug in here, in dependency order: builder.Services.AddRegistry(); …
+    /// <summary>The composition root, shared by every verb and by the tests' WebApplicationFactory.</summary>
+    public static WebApplication BuildApp(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = DinhHostDefaults.ContentRoot() });
+        builder.AddDinhPlatform();   // persistence, audit trail, problem details, security headers, health, metrics
+        builder.AddDinhWeb();        // pages, layout, language switch, OpenAPI
+        // Modules plug in here, in dependency order: builder.Services.AddRegistry(); …
 
-    var app = builder.Build();
-    app.UseDinhPlatform();
-    app.UseDinhWeb();
-    app.MapDinhPlatform();
-    app.MapDinhWeb();
-    return app;
+        var app = builder.Build();
+        app.UseDinhPlatform();
+        app.UseDinhWeb();
+        app.MapDinhPlatform();
+        app.MapDinhWeb();
+        return app;
+    }
 }
-
-/// <summary>Visible to WebApplicationFactory in the tests.</summary>
-public partial class Program;

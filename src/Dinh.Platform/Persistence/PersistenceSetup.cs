@@ -25,7 +25,9 @@ public static class PersistenceSetup
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
-        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section));
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section))
+            .Validate(o => o.Chains is >= 1 and <= 1024, "Dinh:Audit:Chains (env Dinh__Audit__Chains) must be between 1 and 1024.")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new AuditTrail(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AuditOptions>>().Value.Chains));

@@ -46,16 +46,33 @@ public static class ErrorResponses
     }
 
     /// <summary>The error that a bare status code set by the framework stands for.</summary>
-    public static ErrorDefinition ForResponse(HttpContext http)
+    public static async Task<ErrorDefinition> ForResponseAsync(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         var status = http.Response.StatusCode;
-        if (status == 400 && http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+        if (status == 400 && await IsAntiforgeryFailureAsync(http))
         {
             return PlatformErrors.AntiforgeryFailed;
         }
         var error = PlatformErrors.ForStatus(status);
         return error.Status == status ? error : error with { Status = status };
+    }
+
+    // Minimal-API form binding answers a bad token with a bare 400; re-checking the token (on this error path only)
+    // tells a forged or expired form apart from other malformed requests.
+    internal static async Task<bool> IsAntiforgeryFailureAsync(HttpContext http)
+    {
+        if (http.Features.Get<IAntiforgeryValidationFeature>() is { } feature)
+        {
+            return !feature.IsValid;
+        }
+        if (http.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: true }
+            || !http.Request.HasFormContentType)
+        {
+            return false;
+        }
+        var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+        return !await antiforgery.IsRequestValidAsync(http);
     }
 
     public static bool WantsHtml(HttpRequest request)

@@ -44,8 +44,12 @@ public static class PlatformErrors
     public static readonly ErrorDefinition ValidationFailed = new("DINH-PLT-0013", 400, "Validation failed",
         "Dữ liệu gửi lên không hợp lệ.", "Some of the submitted data is not valid.");
 
+    public static readonly ErrorDefinition RequestRefused = new("DINH-PLT-0014", 400, "Request refused",
+        "Yêu cầu không được chấp nhận.", "The request was refused.");
+
     public static readonly IReadOnlyList<ErrorDefinition> All =
     [
+        RequestRefused,
         RouteNotFound, MethodNotAllowed, MalformedRequest, UnsupportedMediaType, PayloadTooLarge, AntiforgeryFailed,
         TooManyRequests, DatabaseUnavailable, Internal, Unauthorized, Forbidden, Conflict, ValidationFailed,
     ];
@@ -63,6 +67,7 @@ public static class PlatformErrors
         415 => UnsupportedMediaType,
         429 => TooManyRequests,
         503 => DatabaseUnavailable,
+        < 500 => RequestRefused,
         _ => Internal,
     };
 }

@@ -1,6 +1,7 @@
 using Dinh.Platform.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -18,12 +19,15 @@ internal sealed partial class PlatformExceptionHandler(ILogger<PlatformException
 
         var error = exception switch
         {
+            BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest }
+                when await ErrorResponses.IsAntiforgeryFailureAsync(httpContext) => PlatformErrors.AntiforgeryFailed,
             BadHttpRequestException bad => bad.StatusCode switch
             {
                 StatusCodes.Status413PayloadTooLarge => PlatformErrors.PayloadTooLarge,
                 StatusCodes.Status415UnsupportedMediaType => PlatformErrors.UnsupportedMediaType,
                 _ => PlatformErrors.MalformedRequest,
             },
+            DbUpdateConcurrencyException => PlatformErrors.Conflict,
             DatabaseUnavailableException or NpgsqlException { IsTransient: true } => PlatformErrors.DatabaseUnavailable,
             _ => PlatformErrors.Internal,
         };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Data.Common;
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Persistence;
 using Microsoft.Extensions.Options;
@@ -107,6 +108,13 @@ public static class DinhCommandLine
         catch (DatabaseUnavailableException ex)
         {
             await Console.Error.WriteLineAsync($"dinh: {ex.Message}");
+            return DatabaseUnavailable;
+        }
+        catch (DbException ex)
+        {
+            // A verb other than migrate met a database it cannot use (unreachable, or not migrated yet).
+            await Console.Error.WriteLineAsync(
+                $"dinh: the database cannot be used (check ConnectionStrings__Dinh, then run `dinh db migrate`): {ex.Message}");
             return DatabaseUnavailable;
         }
         catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))

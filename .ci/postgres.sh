@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Starts a throw-away PostgreSQL cluster on loopback, owned by an unprivileged user (PostgreSQL refuses root).
+# Source it, then:  pg_temp_start [port]   → exports DINH_TEST_POSTGRES (a connection string to the `postgres` db)
+#                   pg_temp_stop           → stops the cluster and removes its directory
+# Used by .ci/run and by the benchmarks in bench/.
+
+pg_temp_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; return 1; }
+  echo "$dir"
+}
+
+pg_temp_start() {
+  local port=${1:-55432}
+  local bin; bin=$(pg_temp_bin) || return 1
+  local owner=postgres
+  id "$owner" >/dev/null 2>&1 || owner=$(id -un)
+  PG_TEMP_DIR=$(mktemp -d /tmp/dinh-pg.XXXXXX)
+  chown "$owner" "$PG_TEMP_DIR"
+  chmod 700 "$PG_TEMP_DIR"
+  PG_TEMP_OWNER=$owner
+  PG_TEMP_BIN=$bin
+  local as=()
+  [ "$(id -u)" = 0 ] && as=(runuser -u "$owner" --)
+  "${as[@]}" "$bin/initdb" -D "$PG_TEMP_DIR/data" -U dinh --auth=trust -E UTF8 --locale=C.UTF-8 >"$PG_TEMP_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_TEMP_DIR/initdb.log" >&2; return 1; }
+  "${as[@]}" "$bin/pg_ctl" -D "$PG_TEMP_DIR/data" -l "$PG_TEMP_DIR/server.log" -w -t 60 \
+    -o "-p $port -c listen_addresses=127.0.0.1 -k $PG_TEMP_DIR -c max_connections=300 -c shared_buffers=512MB -c fsync=on" start >/dev/null \
+    || { cat "$PG_TEMP_DIR/server.log" >&2; return 1; }
+  export PG_TEMP_PORT=$port
+  export DINH_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=dinh;Database=postgres"
+  echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($PG_TEMP_DIR)"
+}
+
+pg_temp_stop() {
+  [ -n "${PG_TEMP_DIR:-}" ] || return 0
+  local as=()
+  [ "$(id -u)" = 0 ] && as=(runuser -u "$PG_TEMP_OWNER" --)
+  "${as[@]}" "$PG_TEMP_BIN/pg_ctl" -D "$PG_TEMP_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_TEMP_DIR"
+  unset PG_TEMP_DIR
+}

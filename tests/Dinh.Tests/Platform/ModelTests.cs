@@ -1,0 +1,24 @@
+using Dinh.Platform.Auditing;
+using Dinh.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Tests.Platform;
+
+/// <summary>Each provider's migrations project holds a migration for every model change (no database needed).</summary>
+public sealed class ModelTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite, "Data Source=model-check.db")]
+    [InlineData(DatabaseProvider.Postgres, "Host=127.0.0.1;Database=model_check")]
+    public void Each_providers_migrations_match_the_model(DatabaseProvider provider, string connectionString)
+    {
+        var options = (DbContextOptions<PlatformDbContext>)new DbContextOptionsBuilder<PlatformDbContext>()
+            .UseDinhDatabase(new DatabaseOptions { Provider = provider.ToString(), ConnectionString = connectionString })
+            .Options;
+        using var db = new PlatformDbContext(options, new AuditTrail(TimeProvider.System, 1));
+
+        Assert.NotEmpty(db.Database.GetMigrations());
+        Assert.False(db.Database.HasPendingModelChanges(),
+            $"{provider}: the model has changes without a migration; run dotnet run --project src/Dinh.Migrations.Designer -- add <Name>");
+    }
+}
