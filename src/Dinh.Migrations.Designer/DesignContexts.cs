@@ -1,5 +1,6 @@
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Persistence;
+using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dinh.Migrations.Designer;
@@ -12,6 +13,7 @@ internal sealed record DesignContexts(string Name, Func<DatabaseProvider, DbCont
     public static readonly IReadOnlyList<DesignContexts> All =
     [
         new("Platform", provider => new PlatformDbContext(Options<PlatformDbContext>(provider), Trail)),
+        new("Registry", provider => new RegistryDbContext(Options<RegistryDbContext>(provider), Trail)),
     ];
 
     public static DbContextOptions<T> Options<T>(DatabaseProvider provider) where T : DbContext =>

@@ -1,4 +1,5 @@
 using Dinh.Platform;
+using Dinh.Registry;
 using Dinh.Server.Hosting;
 using Dinh.Server.Web;
 
@@ -13,13 +14,14 @@ public partial class Program
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = DinhHostDefaults.ContentRoot() });
         builder.AddDinhPlatform();   // persistence, audit trail, problem details, security headers, health, metrics
         builder.AddDinhWeb();        // pages, layout, language switch, OpenAPI
-        // Modules plug in here, in dependency order: builder.Services.AddRegistry(); …
+        builder.Services.AddRegistry();   // population registry, households, residence, civil status, units
 
         var app = builder.Build();
         app.UseDinhPlatform();
         app.UseDinhWeb();
         app.MapDinhPlatform();
         app.MapDinhWeb();
+        app.MapRegistry();
         return app;
     }
 }

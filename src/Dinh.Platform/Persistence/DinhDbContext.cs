@@ -49,23 +49,75 @@ public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTr
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        await using var owned = Database.CurrentTransaction is null
-            ? await Database.BeginTransactionAsync(cancellationToken)
-            : null;
-        await SealAsync(pending, cancellationToken);
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        if (owned is not null)
+        // The chain head is locked last, after the change itself is written: the lock is then held only for the
+        // audit insert and the commit, and a transaction never waits for a head while holding rows another
+        // appender of that chain needs (no lock-order deadlock).
+        foreach (var record in pending)
         {
-            await owned.CommitAsync(cancellationToken);
+            Entry(record).State = EntityState.Detached;
         }
-        return written;
+        var owned = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        var savepoints = Database.AutoSavepointsEnabled;
+        var audited = false;
+        try
+        {
+            // A transaction of our own needs no savepoint: two round trips fewer.
+            Database.AutoSavepointsEnabled = owned is null && savepoints;
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+
+            var head = await SealAsync(pending, cancellationToken);
+            Set<AuditRecord>().AddRange(pending);
+            var headEntry = TrackHead(head);
+            written += await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+            headEntry.State = EntityState.Detached;
+            audited = true;
+
+            if (owned is not null)
+            {
+                await owned.CommitAsync(cancellationToken);
+            }
+            if (acceptAllChangesOnSuccess)
+            {
+                ChangeTracker.AcceptAllChanges();
+            }
+            return written - 1;
+        }
+        finally
+        {
+            Database.AutoSavepointsEnabled = savepoints;
+            if (owned is not null)
+            {
+                await owned.DisposeAsync();
+            }
+            if (!audited)
+            {
+                // Nothing was committed: the records go back to the unit of work, to be sealed again on a retry.
+                foreach (var record in pending.Where(r => Entry(r).State == EntityState.Detached))
+                {
+                    Set<AuditRecord>().Add(record);
+                }
+            }
+        }
+    }
+
+    // The head's new values go out in the same batch as the audit rows (one round trip).
+    private Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<AuditChainHead> TrackHead(AuditChainHead head)
+    {
+        var tracked = ChangeTracker.Entries<AuditChainHead>().FirstOrDefault(e => e.Entity.ChainId == head.ChainId);
+        if (tracked is not null)
+        {
+            tracked.State = EntityState.Detached;
+        }
+        var entry = Entry(head);
+        entry.State = EntityState.Modified;
+        return entry;
     }
 
     // Every added record is (re)sealed: if an earlier save failed, its transaction and sequence numbers rolled back.
     private List<AuditRecord> PendingAudit() =>
         ChangeTracker.Entries<AuditRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
 
-    private async Task SealAsync(List<AuditRecord> pending, CancellationToken cancellationToken)
+    private async Task<AuditChainHead> SealAsync(List<AuditRecord> pending, CancellationToken cancellationToken)
     {
         var chain = _chain ??= Random.Shared.Next(AuditTrail.Chains);
         var connection = Database.GetDbConnection();
@@ -81,14 +133,7 @@ public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTr
             record.Hash = AuditTrail.ComputeHash(record);
             previous = record.Hash;
         }
-
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = "UPDATE audit_chain_heads SET last_sequence = @sequence, last_hash = @hash WHERE chain_id = @chain";
-        AddParameter(update, "@sequence", sequence);
-        AddParameter(update, "@hash", previous);
-        AddParameter(update, "@chain", chain);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        return new AuditChainHead { ChainId = chain, LastSequence = sequence, LastHash = previous };
     }
 
     /// <summary>

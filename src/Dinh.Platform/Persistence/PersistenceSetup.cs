@@ -47,6 +47,10 @@ public static class PersistenceSetup
         return services;
     }
 
+    public static DbContextOptionsBuilder<TContext> UseDinhDatabase<TContext>(this DbContextOptionsBuilder<TContext> options, DatabaseOptions database)
+        where TContext : DbContext =>
+        (DbContextOptionsBuilder<TContext>)UseDinhDatabase((DbContextOptionsBuilder)options, database);
+
     public static DbContextOptionsBuilder UseDinhDatabase(this DbContextOptionsBuilder options, DatabaseOptions database)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -108,7 +108,7 @@ public abstract partial class DinhApp : IAsyncLifetime
             db.Audit(new AuditEvent("officer:test", action, "testing") { Subject = $"citizen:{i}", LegalBasis = "Test" });
         }
         await db.SaveChangesAsync();
-        return db.ChangeTracker.Entries<AuditRecord>().Select(e => e.Entity.Id).ToList();
+        return db.ChangeTracker.Entries<AuditRecord>().Select(e => e.Entity).OrderBy(r => r.Sequence).Select(r => r.Id).ToList();
     }
 
     public async Task<AuditVerification> VerifyAuditAsync()

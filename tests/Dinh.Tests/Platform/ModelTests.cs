@@ -1,5 +1,6 @@
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Persistence;
+using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dinh.Tests.Platform;
@@ -15,10 +16,18 @@ public sealed class ModelTests
         var options = (DbContextOptions<PlatformDbContext>)new DbContextOptionsBuilder<PlatformDbContext>()
             .UseDinhDatabase(new DatabaseOptions { Provider = provider.ToString(), ConnectionString = connectionString })
             .Options;
-        using var db = new PlatformDbContext(options, new AuditTrail(TimeProvider.System, 1));
+        var trail = new AuditTrail(TimeProvider.System, 1);
+        var registryOptions = (DbContextOptions<RegistryDbContext>)new DbContextOptionsBuilder<RegistryDbContext>()
+            .UseDinhDatabase(new DatabaseOptions { Provider = provider.ToString(), ConnectionString = connectionString })
+            .Options;
+        using var platform = new PlatformDbContext(options, trail);
+        using var registry = new RegistryDbContext(registryOptions, trail);
 
-        Assert.NotEmpty(db.Database.GetMigrations());
-        Assert.False(db.Database.HasPendingModelChanges(),
-            $"{provider}: the model has changes without a migration; run dotnet run --project src/Dinh.Migrations.Designer -- add <Name>");
+        foreach (DbContext db in new DbContext[] { platform, registry })
+        {
+            Assert.NotEmpty(db.Database.GetMigrations());
+            Assert.False(db.Database.HasPendingModelChanges(),
+                $"{provider} {db.GetType().Name}: the model has changes without a migration; run dotnet run --project src/Dinh.Migrations.Designer -- add <Name>");
+        }
     }
 }

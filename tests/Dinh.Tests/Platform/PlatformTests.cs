@@ -278,69 +278,81 @@ public abstract class PlatformTests(DinhApp fixture)
     [Fact]
     public async Task Verify_names_an_edited_row()
     {
-        var ids = await App.RecordAuditAsync(3, "test.edited");
-        var target = ids[1];
+        await TamperingAsync(async () =>
+        {
+            var ids = await App.RecordAuditAsync(3, "test.edited");
+            var target = ids[1];
 
-        await App.TamperAsync("UPDATE audit_records SET purpose = 'something else' WHERE id = {0}", target);
-        var verification = await App.VerifyAuditAsync();
+            await App.TamperAsync("UPDATE audit_records SET purpose = 'something else' WHERE id = {0}", target);
+            var verification = await App.VerifyAuditAsync();
 
-        var finding = Assert.Single(verification.Findings);
-        Assert.Equal(AuditFindingKind.Edited, finding.Kind);
-        Assert.Equal(target, finding.RecordId);
-        await RepairAsync(target);
+            var finding = Assert.Single(verification.Findings);
+            Assert.Equal(AuditFindingKind.Edited, finding.Kind);
+            Assert.Equal(target, finding.RecordId);
+            await RepairAsync(target);
+        });
     }
 
     [Fact]
     public async Task Verify_names_a_deleted_row_and_a_deleted_tail()
     {
-        var ids = await App.RecordAuditAsync(4, "test.deleted");
+        await TamperingAsync(async () =>
+        {
+            var ids = await App.RecordAuditAsync(4, "test.deleted");
 
-        await App.TamperAsync("DELETE FROM audit_records WHERE id = {0}", ids[1]);
-        await App.TamperAsync("DELETE FROM audit_records WHERE id = {0}", ids[3]);
-        var verification = await App.VerifyAuditAsync();
+            await App.TamperAsync("DELETE FROM audit_records WHERE id = {0}", ids[1]);
+            await App.TamperAsync("DELETE FROM audit_records WHERE id = {0}", ids[3]);
+            var verification = await App.VerifyAuditAsync();
 
-        Assert.Contains(verification.Findings, f => f.Kind == AuditFindingKind.Missing && f.RecordId == ids[2]);
-        Assert.Contains(verification.Findings, f => f.Kind == AuditFindingKind.BrokenLink && f.RecordId == ids[2]);
-        Assert.Contains(verification.Findings, f => f.Kind == AuditFindingKind.HeadMismatch && f.RecordId == ids[2]);
-        await ResetAuditAsync();
+            Assert.Contains(verification.Findings, f => f.Kind == AuditFindingKind.Missing && f.RecordId == ids[2]);
+            Assert.Contains(verification.Findings, f => f.Kind == AuditFindingKind.BrokenLink && f.RecordId == ids[2]);
+            Assert.Contains(verification.Findings, f => f.Kind == AuditFindingKind.HeadMismatch && f.RecordId == ids[2]);
+            await ResetAuditAsync();
+        });
     }
 
     [Fact]
     public async Task Verify_names_an_inserted_row()
     {
-        var ids = await App.RecordAuditAsync(2, "test.inserted");
-        var forged = Guid.NewGuid();
+        await TamperingAsync(async () =>
+        {
+            var ids = await App.RecordAuditAsync(2, "test.inserted");
+            var forged = Guid.NewGuid();
 
-        // A forged row slotted in after the first one: the sequence numbers after it are shifted to make room.
-        var chain = await App.WithPlatformDbAsync(db => db.AuditRecords.Where(r => r.Id == ids[0]).Select(r => new { r.ChainId, r.Sequence, r.Hash }).SingleAsync());
-        await App.TamperAsync("UPDATE audit_records SET sequence = sequence + 1000000 WHERE chain_id = {0} AND sequence > {1}", chain.ChainId, chain.Sequence);
-        await App.TamperAsync("UPDATE audit_records SET sequence = sequence - 1000000 + 1 WHERE chain_id = {0} AND sequence > 1000000", chain.ChainId);
-        await App.TamperAsync(
-            "INSERT INTO audit_records (id, chain_id, sequence, occurred_at, actor, action, purpose, previous_hash, hash) " +
-            "VALUES ({0}, {1}, {2}, {3}, 'officer:forger', 'registry.citizen.corrected', 'forged', {4}, {4})",
-            forged, chain.ChainId, chain.Sequence + 1, DateTimeOffset.UnixEpoch, chain.Hash);
-        var verification = await App.VerifyAuditAsync();
+            // A forged row slotted in after the first one: the sequence numbers after it are shifted to make room.
+            var chain = await App.WithPlatformDbAsync(db => db.AuditRecords.Where(r => r.Id == ids[0]).Select(r => new { r.ChainId, r.Sequence, r.Hash }).SingleAsync());
+            await App.TamperAsync("UPDATE audit_records SET sequence = sequence + 1000000 WHERE chain_id = {0} AND sequence > {1}", chain.ChainId, chain.Sequence);
+            await App.TamperAsync("UPDATE audit_records SET sequence = sequence - 1000000 + 1 WHERE chain_id = {0} AND sequence > 1000000", chain.ChainId);
+            await App.TamperAsync(
+                "INSERT INTO audit_records (id, chain_id, sequence, occurred_at, actor, action, purpose, previous_hash, hash) " +
+                "VALUES ({0}, {1}, {2}, {3}, 'officer:forger', 'registry.citizen.corrected', 'forged', {4}, {4})",
+                forged, chain.ChainId, chain.Sequence + 1, DateTimeOffset.UnixEpoch, chain.Hash);
+            var verification = await App.VerifyAuditAsync();
 
-        Assert.Contains(verification.Findings, f => f.RecordId == forged && f.Kind == AuditFindingKind.Edited);
-        Assert.Contains(verification.Findings, f => f.RecordId == ids[1] && f.Kind is AuditFindingKind.BrokenLink or AuditFindingKind.Edited);
-        await ResetAuditAsync();
+            Assert.Contains(verification.Findings, f => f.RecordId == forged && f.Kind == AuditFindingKind.Edited);
+            Assert.Contains(verification.Findings, f => f.RecordId == ids[1] && f.Kind is AuditFindingKind.BrokenLink or AuditFindingKind.Edited);
+            await ResetAuditAsync();
+        });
     }
 
     [Fact]
     public async Task Dinh_audit_verify_exits_non_zero_and_names_a_hand_edited_row()
     {
-        var ids = await App.RecordAuditAsync(2, "test.cli");
-        var intact = await App.RunDinhAsync("audit", "verify");
+        await TamperingAsync(async () =>
+        {
+            var ids = await App.RecordAuditAsync(2, "test.cli");
+            var intact = await App.RunDinhAsync("audit", "verify");
 
-        await App.TamperAsync("UPDATE audit_records SET actor = 'officer:someone-else' WHERE id = {0}", ids[0]);
-        var tampered = await App.RunDinhAsync("audit", "verify");
-        await RepairAsync(ids[0]);
+            await App.TamperAsync("UPDATE audit_records SET actor = 'officer:someone-else' WHERE id = {0}", ids[0]);
+            var tampered = await App.RunDinhAsync("audit", "verify");
+            await RepairAsync(ids[0]);
 
-        Assert.True(intact.ExitCode == 0, intact.Output + intact.Error);
-        Assert.Contains("Audit trail intact", intact.Output, StringComparison.Ordinal);
-        Assert.Equal(1, tampered.ExitCode);
-        Assert.Contains(ids[0].ToString(), tampered.Output, StringComparison.Ordinal);
-        Assert.Contains("edited", tampered.Output, StringComparison.Ordinal);
+            Assert.True(intact.ExitCode == 0, intact.Output + intact.Error);
+            Assert.Contains("Audit trail intact", intact.Output, StringComparison.Ordinal);
+            Assert.Equal(1, tampered.ExitCode);
+            Assert.Contains(ids[0].ToString(), tampered.Output, StringComparison.Ordinal);
+            Assert.Contains("edited", tampered.Output, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -352,11 +364,23 @@ public abstract class PlatformTests(DinhApp fixture)
         Assert.Contains("Database migrated", result.Output, StringComparison.Ordinal);
     }
 
-    // Tamper tests share the fixture's database; they put the trail back so the other tests still see it intact.
+    // Tamper tests share the fixture's database; they put the trail back, pass or fail, so the other tests still see it intact.
     private async Task RepairAsync(Guid id)
     {
         await ResetAuditAsync();
         Assert.True((await App.VerifyAuditAsync()).Intact, $"repair after tampering with {id}");
+    }
+
+    private async Task TamperingAsync(Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            await ResetAuditAsync();
+        }
     }
 
     private Task<int> ResetAuditAsync() => App.WithPlatformDbAsync(async db =>

@@ -1,0 +1,14 @@
+using Dinh.Bench;
+
+// `dinh-bench <verb>`: one verb per benchmark; each prints its figures and ratios against a peer in the same run.
+return args switch
+{
+    ["audit", .. var rest] when AuditAppendSettings.TryParse(rest, out var settings) => await AuditAppendBenchmark.RunAsync(settings),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Dinh.Bench audit --postgres <connection string> [--seconds 10] [--writers 32]");
+    return 2;
+}

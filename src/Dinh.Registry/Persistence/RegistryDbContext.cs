@@ -1,0 +1,117 @@
+using Dinh.Platform.Auditing;
+using Dinh.Platform.Persistence;
+using Dinh.Registry.Citizens;
+using Dinh.Registry.Events;
+using Dinh.Registry.Households;
+using Dinh.Registry.Officers;
+using Dinh.Registry.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Registry.Persistence;
+
+/// <summary>The registry's tables. Audit records are mapped here too, so they commit with the change they record.</summary>
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options, AuditTrail auditTrail)
+    : DinhDbContext(options, auditTrail)
+{
+    public DbSet<AdministrativeUnit> Units => Set<AdministrativeUnit>();
+    public DbSet<UnitMapping> UnitMappings => Set<UnitMapping>();
+    public DbSet<Citizen> Citizens => Set<Citizen>();
+    public DbSet<CitizenIdNumber> IdNumbers => Set<CitizenIdNumber>();
+    public DbSet<CitizenChange> Changes => Set<CitizenChange>();
+    public DbSet<Household> Households => Set<Household>();
+    public DbSet<HouseholdMember> HouseholdMembers => Set<HouseholdMember>();
+    public DbSet<Residence> Residences => Set<Residence>();
+    public DbSet<CivilStatusEvent> Events => Set<CivilStatusEvent>();
+    public DbSet<Officer> Officers => Set<Officer>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.MapAuditTrail();
+
+        modelBuilder.Entity<AdministrativeUnit>(unit =>
+        {
+            unit.ToTable("admin_units");
+            unit.HasIndex(u => new { u.Code, u.Level, u.ValidFrom }).IsUnique();
+            unit.HasIndex(u => new { u.ParentCode, u.ValidFrom });
+            unit.HasIndex(u => u.SearchKey);
+            unit.Property(u => u.Code).HasMaxLength(5);
+            unit.Property(u => u.Name).HasMaxLength(120);
+            unit.Property(u => u.Type).HasMaxLength(40);
+            unit.Property(u => u.ParentCode).HasMaxLength(5);
+            unit.Property(u => u.SearchKey).HasMaxLength(120);
+        });
+        modelBuilder.Entity<UnitMapping>(mapping =>
+        {
+            mapping.ToTable("admin_unit_mappings");
+            mapping.HasIndex(m => m.OldCode);
+            mapping.HasIndex(m => m.NewCode);
+        });
+
+        modelBuilder.Entity<Citizen>(citizen =>
+        {
+            citizen.ToTable("citizens");
+            citizen.Ignore(c => c.DateOfBirth);
+            citizen.Property(c => c.Version).IsConcurrencyToken();
+            citizen.Property(c => c.PersonalIdNumber).HasMaxLength(12);
+            citizen.HasIndex(c => c.PersonalIdNumber).IsUnique();
+            citizen.Property(c => c.FullName).HasMaxLength(100);
+            citizen.Property(c => c.NameKeyTone).HasMaxLength(120);
+            citizen.Property(c => c.NameKeyAscii).HasMaxLength(100);
+            // Name + date-of-birth search: blocking by surname is useless (Nguyễn is 38%), so the key leads with the
+            // whole normalised name and the birth year.
+            citizen.HasIndex(c => new { c.NameKeyAscii, c.BirthYear });
+            citizen.HasIndex(c => new { c.NameKeyTone, c.BirthYear, c.BirthRegistrationProvince });
+            citizen.Property(c => c.BirthRegistrationProvince).HasMaxLength(3);
+            citizen.Property(c => c.EthnicityCode).HasMaxLength(2);
+            citizen.Property(c => c.Nationality).HasMaxLength(2);
+            citizen.Property(c => c.IdCardNumber).HasMaxLength(12);
+            citizen.HasIndex(c => c.FatherId);
+            citizen.HasIndex(c => c.MotherId);
+        });
+        modelBuilder.Entity<CitizenIdNumber>(number =>
+        {
+            number.ToTable("citizen_id_numbers");
+            number.Property(n => n.Number).HasMaxLength(12);
+            // A number is never given to anyone else, even after it is cancelled.
+            number.HasIndex(n => n.Number).IsUnique();
+            number.HasIndex(n => n.CitizenId);
+        });
+        modelBuilder.Entity<CitizenChange>(change =>
+        {
+            change.ToTable("citizen_changes");
+            change.HasIndex(c => new { c.CitizenId, c.Version }).IsUnique();
+        });
+
+        modelBuilder.Entity<Household>(household =>
+        {
+            household.ToTable("households");
+            household.Property(h => h.Version).IsConcurrencyToken();
+            household.HasIndex(h => h.HeadId);
+            household.HasIndex(h => h.UnitCode);
+        });
+        modelBuilder.Entity<HouseholdMember>(member =>
+        {
+            member.ToTable("household_members");
+            member.HasIndex(m => new { m.HouseholdId, m.CitizenId });
+            member.HasIndex(m => m.CitizenId);
+        });
+        modelBuilder.Entity<Residence>(residence =>
+        {
+            residence.ToTable("residences");
+            residence.HasIndex(r => r.CitizenId);
+            residence.HasIndex(r => new { r.UnitCode, r.Kind });
+        });
+        modelBuilder.Entity<CivilStatusEvent>(civilEvent =>
+        {
+            civilEvent.ToTable("civil_status_events");
+            civilEvent.HasIndex(e => e.CitizenId);
+            civilEvent.HasIndex(e => e.RegistrationUnitCode);
+        });
+        modelBuilder.Entity<Officer>(officer =>
+        {
+            officer.ToTable("officers");
+            officer.Ignore(o => o.Jurisdiction);
+            officer.HasIndex(o => o.Login).IsUnique();
+        });
+    }
+}

@@ -1,0 +1,20 @@
+using Dinh.Platform.Persistence;
+using Dinh.Registry.Persistence;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dinh.Registry;
+
+public static class RegistrySetup
+{
+    public static IServiceCollection AddRegistry(this IServiceCollection services)
+    {
+        services.AddDinhDbContext<RegistryDbContext>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder endpoints)
+    {
+        return endpoints;
+    }
+}
