@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Data.Common;
+using Dinh.Platform;
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Persistence;
+using Dinh.Registry.Cli;
 using Microsoft.Extensions.Options;
 
 namespace Dinh.Server.Hosting;
@@ -60,6 +62,12 @@ public static class DinhCommandLine
         }));
         audit.Subcommands.Add(verify);
         root.Subcommands.Add(audit);
+
+        VerbRunner run = (verb, cancellationToken) => WithAppAsync(buildApp, app => verb(app.Services, cancellationToken));
+        foreach (var command in RegistryCommands.Create(run))
+        {
+            root.Subcommands.Add(command);
+        }
 
         var isVerb = args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h" or "-?" or "--version");
         var parsed = root.Parse(isVerb ? args : ["serve", .. args]);

@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Dinh.Platform;
+
+namespace Dinh.Registry.Cli;
+
+/// <summary>The registry's verbs of `dinh`; each feature folder contributes its own command here.</summary>
+public static class RegistryCommands
+{
+    public static IEnumerable<Command> Create(VerbRunner run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return [];
+    }
+}
