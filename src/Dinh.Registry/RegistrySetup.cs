@@ -1,4 +1,5 @@
 using Dinh.Platform.Persistence;
+using Dinh.Registry.Import;
 using Dinh.Registry.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +11,8 @@ public static class RegistrySetup
     public static IServiceCollection AddRegistry(this IServiceCollection services)
     {
         services.AddDinhDbContext<RegistryDbContext>();
+        services.AddScoped<ImportCitizens>();
+        services.AddScoped<ExportCitizens>();
         return services;
     }
 

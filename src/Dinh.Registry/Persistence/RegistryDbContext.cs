@@ -3,6 +3,7 @@ using Dinh.Platform.Persistence;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Events;
 using Dinh.Registry.Households;
+using Dinh.Registry.Import;
 using Dinh.Registry.Officers;
 using Dinh.Registry.Units;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<Residence> Residences => Set<Residence>();
     public DbSet<CivilStatusEvent> Events => Set<CivilStatusEvent>();
     public DbSet<Officer> Officers => Set<Officer>();
+    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -106,6 +108,11 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             civilEvent.ToTable("civil_status_events");
             civilEvent.HasIndex(e => e.CitizenId);
             civilEvent.HasIndex(e => e.RegistrationUnitCode);
+        });
+        modelBuilder.Entity<ImportRun>(run =>
+        {
+            run.ToTable("import_runs");
+            run.HasIndex(r => r.FileSha256).IsUnique();
         });
         modelBuilder.Entity<Officer>(officer =>
         {

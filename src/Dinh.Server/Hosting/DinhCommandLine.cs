@@ -20,7 +20,10 @@ public static class DinhCommandLine
     public const int DatabaseUnavailable = 3;
 
     // Verbs build the same application as `serve` (one composition) but never start it; their output is theirs alone.
-    private static readonly string[] QuietHost = ["--Logging:LogLevel:Default=Warning", "--Logging:Console:FormatterName=simple"];
+    private static readonly string[] QuietHost =
+    [
+        "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.EntityFrameworkCore=None", "--Logging:Console:FormatterName=simple",
+    ];
 
     public static async Task<int> RunAsync(string[] args, Func<string[], WebApplication> buildApp)
     {

@@ -577,6 +577,80 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                     b.ToTable("residences", (string)null);
                 });
 
+            modelBuilder.Entity("Dinh.Registry.Import.ImportRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AlreadyRegistered")
+                        .HasColumnType("bigint")
+                        .HasColumnName("already_registered");
+
+                    b.Property<string>("Encoding")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("encoding");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("FileSha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_sha256");
+
+                    b.Property<long>("FileSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_size");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<long>("Imported")
+                        .HasColumnType("bigint")
+                        .HasColumnName("imported");
+
+                    b.Property<string>("LegalBasis")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("legal_basis");
+
+                    b.Property<long>("NextOffset")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_offset");
+
+                    b.Property<long>("NextRow")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_row");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rejected");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("started_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_runs");
+
+                    b.HasIndex("FileSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_import_runs_file_sha256");
+
+                    b.ToTable("import_runs", (string)null);
+                });
+
             modelBuilder.Entity("Dinh.Registry.Officers.Officer", b =>
                 {
                     b.Property<Guid>("Id")

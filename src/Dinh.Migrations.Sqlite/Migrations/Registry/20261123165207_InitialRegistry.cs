@@ -178,6 +178,30 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                 });
 
             migrationBuilder.CreateTable(
+                name: "import_runs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    file_name = table.Column<string>(type: "TEXT", nullable: false),
+                    file_sha256 = table.Column<string>(type: "TEXT", nullable: false),
+                    file_size = table.Column<long>(type: "INTEGER", nullable: false),
+                    encoding = table.Column<string>(type: "TEXT", nullable: false),
+                    started_by = table.Column<string>(type: "TEXT", nullable: false),
+                    legal_basis = table.Column<string>(type: "TEXT", nullable: false),
+                    started_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    finished_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    next_offset = table.Column<long>(type: "INTEGER", nullable: false),
+                    next_row = table.Column<long>(type: "INTEGER", nullable: false),
+                    imported = table.Column<long>(type: "INTEGER", nullable: false),
+                    already_registered = table.Column<long>(type: "INTEGER", nullable: false),
+                    rejected = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_import_runs", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "officers",
                 columns: table => new
                 {
@@ -313,6 +337,12 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                 column: "unit_code");
 
             migrationBuilder.CreateIndex(
+                name: "ix_import_runs_file_sha256",
+                table: "import_runs",
+                column: "file_sha256",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_officers_login",
                 table: "officers",
                 column: "login",
@@ -355,6 +385,9 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
 
             migrationBuilder.DropTable(
                 name: "households");
+
+            migrationBuilder.DropTable(
+                name: "import_runs");
 
             migrationBuilder.DropTable(
                 name: "officers");

@@ -179,6 +179,30 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                 });
 
             migrationBuilder.CreateTable(
+                name: "import_runs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    file_name = table.Column<string>(type: "text", nullable: false),
+                    file_sha256 = table.Column<string>(type: "text", nullable: false),
+                    file_size = table.Column<long>(type: "bigint", nullable: false),
+                    encoding = table.Column<string>(type: "text", nullable: false),
+                    started_by = table.Column<string>(type: "text", nullable: false),
+                    legal_basis = table.Column<string>(type: "text", nullable: false),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    finished_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    next_offset = table.Column<long>(type: "bigint", nullable: false),
+                    next_row = table.Column<long>(type: "bigint", nullable: false),
+                    imported = table.Column<long>(type: "bigint", nullable: false),
+                    already_registered = table.Column<long>(type: "bigint", nullable: false),
+                    rejected = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_import_runs", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "officers",
                 columns: table => new
                 {
@@ -314,6 +338,12 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                 column: "unit_code");
 
             migrationBuilder.CreateIndex(
+                name: "ix_import_runs_file_sha256",
+                table: "import_runs",
+                column: "file_sha256",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_officers_login",
                 table: "officers",
                 column: "login",
@@ -356,6 +386,9 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
 
             migrationBuilder.DropTable(
                 name: "households");
+
+            migrationBuilder.DropTable(
+                name: "import_runs");
 
             migrationBuilder.DropTable(
                 name: "officers");
