@@ -4,11 +4,13 @@ using Dinh.Bench;
 return args switch
 {
     ["audit", .. var rest] when AuditAppendSettings.TryParse(rest, out var settings) => await AuditAppendBenchmark.RunAsync(settings),
+    ["citizen-file", var rows, var path] when int.TryParse(rows, out var count) && count > 0 => CitizenFile.Generate(count, path) > 0 ? 0 : 1,
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: Dinh.Bench audit --postgres <connection string> [--seconds 10] [--writers 32]");
+    Console.Error.WriteLine("       Dinh.Bench citizen-file <rows> <path>");
     return 2;
 }

@@ -61,9 +61,11 @@ public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTr
         var audited = false;
         try
         {
-            // A transaction of our own needs no savepoint: two round trips fewer.
+            // A transaction of our own needs no savepoint: two round trips fewer. The change's entries are accepted
+            // here, so the second save below sends only the audit rows and the head (and a concurrency token is
+            // checked once). If the audit write then fails, the transaction rolls back like any failed save.
             Database.AutoSavepointsEnabled = owned is null && savepoints;
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
 
             var head = await SealAsync(pending, cancellationToken);
             Set<AuditRecord>().AddRange(pending);
