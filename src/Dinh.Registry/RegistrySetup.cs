@@ -1,5 +1,6 @@
 using Dinh.Platform.Persistence;
 using Dinh.Registry.Persistence;
+using Dinh.Registry.Units;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,11 +11,13 @@ public static class RegistrySetup
     public static IServiceCollection AddRegistry(this IServiceCollection services)
     {
         services.AddDinhDbContext<RegistryDbContext>();
+        services.AddUnits();
         return services;
     }
 
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapUnits();
         return endpoints;
     }
 }

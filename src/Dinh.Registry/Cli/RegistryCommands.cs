@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dinh.Platform;
+using Dinh.Registry.Units;
 
 namespace Dinh.Registry.Cli;
 
@@ -9,6 +10,6 @@ public static class RegistryCommands
     public static IEnumerable<Command> Create(VerbRunner run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return [];
+        return [UnitsCommands.Create(run)];
     }
 }
