@@ -125,7 +125,8 @@ internal sealed class RemapAddresses(RegistryDbContext db, TimeProvider clock)
             Audit(AddressKind.Household, household.Id, household.UnitCode, byId[(AddressKind.Household, household.Id)]);
             household.UnitCode = byId[(AddressKind.Household, household.Id)];
             household.UnitStructure = AdministrativeStructure.TwoLevel;
-            household.Version++;
+            // TODO(platform): bump household.Version once DinhDbContext's audited save stops writing modified rows
+            // twice (its second SaveChanges re-sends them, so a changed concurrency token fails with 0 rows).
         }
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -24,6 +24,7 @@ internal static class UnitsApi
                 "paginated (pageSize at most 100).");
         group.MapGet("/{code}", GetAsync)
             .WithName("GetUnit")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("An administrative unit as of a date, with its parent chain and its children")
             .WithDescription("404 (DINH-REG-0110) when no unit has the code on that date: codes are reused between " +
                 "structures, so the same code can name different units on different dates.");
@@ -42,7 +43,7 @@ internal static class UnitsApi
         return TypedResults.Ok(await directory.SearchAsync(search, cancellationToken));
     }
 
-    private static async Task<Results<Ok<UnitDetail>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
+    private static async Task<Results<Ok<UnitDetail>, ProblemHttpResult, ValidationProblem>> GetAsync(
         string code, UnitDirectory directory, HttpContext http, CancellationToken cancellationToken,
         string? date = null, string? level = null)
     {
@@ -65,7 +66,8 @@ internal static class UnitsApi
         if (detail is null)
         {
             var error = UnitErrors.UnitNotFound;
-            return TypedResults.NotFound(new ProblemDetails
+            // A problem result rather than NotFound<ProblemDetails>: only it is written as application/problem+json.
+            return TypedResults.Problem(new ProblemDetails
             {
                 Status = error.Status,
                 Title = error.Title,
