@@ -1,6 +1,7 @@
 using Dinh.Platform.Persistence;
 using Dinh.Registry.Import;
 using Dinh.Registry.Persistence;
+using Dinh.Registry.Units;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,11 +14,13 @@ public static class RegistrySetup
         services.AddDinhDbContext<RegistryDbContext>();
         services.AddScoped<ImportCitizens>();
         services.AddScoped<ExportCitizens>();
+        services.AddUnits();
         return services;
     }
 
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapUnits();
         return endpoints;
     }
 }

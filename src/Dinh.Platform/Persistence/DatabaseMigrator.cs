@@ -15,6 +15,7 @@ namespace Dinh.Platform.Persistence;
 public sealed partial class DatabaseMigrator(
     IServiceProvider services,
     IEnumerable<MigratableContext> contexts,
+    IEnumerable<IDatabaseSeeder> seeders,
     IOptions<DatabaseOptions> options,
     AuditTrail auditTrail,
     ILogger<DatabaseMigrator> logger)
@@ -47,6 +48,13 @@ public sealed partial class DatabaseMigrator(
             await platform.Database.OpenConnectionAsync(cancellationToken);
             await AuditChainHeads.EnsureAsync(
                 platform.Database.GetDbConnection(), null, Enumerable.Range(0, auditTrail.Chains), cancellationToken);
+
+            // After every migration: reference data may live in any module's tables.
+            foreach (var seeder in seeders)
+            {
+                await using var seedScope = services.CreateAsyncScope();
+                await seeder.SeedAsync(seedScope.ServiceProvider, cancellationToken);
+            }
         }
         catch (NpgsqlException ex)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Dinh.Platform;
 using Dinh.Registry.Import;
+using Dinh.Registry.Units;
 
 namespace Dinh.Registry.Cli;
 
@@ -10,6 +11,6 @@ public static class RegistryCommands
     public static IEnumerable<Command> Create(VerbRunner run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return [ImportCommands.Create(run)];
+        return [ImportCommands.Create(run), UnitsCommands.Create(run)];
     }
 }

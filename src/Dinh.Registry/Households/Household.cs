@@ -1,3 +1,5 @@
+using Dinh.Registry.Units;
+
 namespace Dinh.Registry.Households;
 
 public enum ResidenceKind
@@ -16,8 +18,11 @@ public sealed class Household
     public Guid Id { get; init; }
     public Guid HeadId { get; set; }
 
-    /// <summary>Commune code of the household's address (current structure).</summary>
+    /// <summary>Commune code of the household's address, in <see cref="UnitStructure"/>.</summary>
     public required string UnitCode { get; set; }
+
+    /// <summary>Which code list <see cref="UnitCode"/> is from; records imported from before 2025-07-01 say ThreeLevel.</summary>
+    public AdministrativeStructure UnitStructure { get; set; }
     public required string AddressLine { get; set; }
     public DateOnly EstablishedOn { get; init; }
     public DateOnly? DissolvedOn { get; set; }
@@ -46,6 +51,9 @@ public sealed class Residence
     public ResidenceKind Kind { get; init; }
     public Guid? HouseholdId { get; init; }
     public required string UnitCode { get; set; }
+
+    /// <summary>Which code list <see cref="UnitCode"/> is from; records imported from before 2025-07-01 say ThreeLevel.</summary>
+    public AdministrativeStructure UnitStructure { get; set; }
     public required string AddressLine { get; set; }
     public DateOnly ValidFrom { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Households;
+using Dinh.Registry.Units;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
@@ -52,8 +53,8 @@ internal sealed class PostgresCitizenBatchWriter(NpgsqlConnection connection) : 
             INSERT INTO citizen_id_numbers (citizen_id, number, assigned_at)
             SELECT id, personal_id_number, @now FROM inserted),
         homes AS (
-            INSERT INTO residences (id, citizen_id, kind, unit_code, address_line, valid_from, ended_on, end_reason)
-            SELECT gen_random_uuid(), s.id, {(int)ResidenceKind.Permanent}, s.unit_code, s.address_line, s.residence_from,
+            INSERT INTO residences (id, citizen_id, kind, unit_structure, unit_code, address_line, valid_from, ended_on, end_reason)
+            SELECT gen_random_uuid(), s.id, {(int)ResidenceKind.Permanent}, {(int)AdministrativeStructure.TwoLevel}, s.unit_code, s.address_line, s.residence_from,
                 s.date_of_death, CASE WHEN s.date_of_death IS NULL THEN NULL ELSE 'death' END
             FROM import_staging s JOIN inserted i ON i.id = s.id
             WHERE s.unit_code IS NOT NULL)
@@ -129,8 +130,8 @@ internal sealed class SqliteCitizenBatchWriter(SqliteConnection connection, DbTr
             """);
         await using var number = Command("INSERT INTO citizen_id_numbers (citizen_id, number, assigned_at) VALUES ($id, $number, $now)");
         await using var home = Command($"""
-            INSERT INTO residences (id, citizen_id, kind, unit_code, address_line, valid_from, ended_on, end_reason)
-            VALUES ($residence, $id, {(int)ResidenceKind.Permanent}, $unit, $address, $from, $death, $reason)
+            INSERT INTO residences (id, citizen_id, kind, unit_structure, unit_code, address_line, valid_from, ended_on, end_reason)
+            VALUES ($residence, $id, {(int)ResidenceKind.Permanent}, {(int)AdministrativeStructure.TwoLevel}, $unit, $address, $from, $death, $reason)
             """);
 
         var skipped = new List<long>();

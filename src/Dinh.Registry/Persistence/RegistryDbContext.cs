@@ -16,6 +16,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 {
     public DbSet<AdministrativeUnit> Units => Set<AdministrativeUnit>();
     public DbSet<UnitMapping> UnitMappings => Set<UnitMapping>();
+    public DbSet<AddressRemapWorkItem> RemapWorklist => Set<AddressRemapWorkItem>();
     public DbSet<Citizen> Citizens => Set<Citizen>();
     public DbSet<CitizenIdNumber> IdNumbers => Set<CitizenIdNumber>();
     public DbSet<CitizenChange> Changes => Set<CitizenChange>();
@@ -48,6 +49,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             mapping.HasIndex(m => m.OldCode);
             mapping.HasIndex(m => m.NewCode);
         });
+        modelBuilder.MapUnitTables();
 
         modelBuilder.Entity<Citizen>(citizen =>
         {

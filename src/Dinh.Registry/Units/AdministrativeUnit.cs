@@ -38,15 +38,17 @@ public sealed class AdministrativeUnit
 
 /// <summary>
 /// One row of the 2025 old → new commune conversion. The relation is many-to-many: an old commune split across
-/// several new ones has several rows, and some rows name codes that do not resolve. Kept as published, NFC.
+/// several new ones has several rows, and some rows name codes that do not resolve. Kept as published, NFC. The
+/// five island districts that had no communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) have rows with no
+/// old name at all: they became special zones (đặc khu).
 /// </summary>
 public sealed class UnitMapping
 {
     public long Id { get; private set; }
     public string? OldCode { get; init; }
-    public required string OldName { get; init; }
+    public string? OldName { get; init; }
     public string? OldDistrictName { get; init; }
-    public required string OldProvinceName { get; init; }
+    public string? OldProvinceName { get; init; }
     public required string NewCode { get; init; }
     public required string NewName { get; init; }
     public required string NewProvinceName { get; init; }

@@ -461,6 +461,10 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                         .HasColumnType("text")
                         .HasColumnName("unit_code");
 
+                    b.Property<int>("UnitStructure")
+                        .HasColumnType("integer")
+                        .HasColumnName("unit_structure");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer")
@@ -556,6 +560,10 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("unit_code");
+
+                    b.Property<int>("UnitStructure")
+                        .HasColumnType("integer")
+                        .HasColumnName("unit_structure");
 
                     b.Property<DateOnly>("ValidFrom")
                         .HasColumnType("date")
@@ -690,6 +698,69 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                     b.ToTable("officers", (string)null);
                 });
 
+            modelBuilder.Entity("Dinh.Registry.Units.AddressRemapWorkItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AddressId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("address_id");
+
+                    b.Property<int>("AddressKind")
+                        .HasColumnType("integer")
+                        .HasColumnName("address_kind");
+
+                    b.Property<string>("CandidateCodes")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("candidate_codes");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("OldCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("old_code");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("integer")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_address_remap_worklist");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_address_remap_worklist_status");
+
+                    b.HasIndex("AddressKind", "AddressId", "OldCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_address_remap_worklist_address_kind_address_id_old_code");
+
+                    b.ToTable("address_remap_worklist", (string)null);
+                });
+
             modelBuilder.Entity("Dinh.Registry.Units.AdministrativeUnit", b =>
                 {
                     b.Property<long>("Id")
@@ -789,12 +860,10 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                         .HasColumnName("old_district_name");
 
                     b.Property<string>("OldName")
-                        .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("old_name");
 
                     b.Property<string>("OldProvinceName")
-                        .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("old_province_name");
 
@@ -808,6 +877,28 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                         .HasDatabaseName("ix_admin_unit_mappings_old_code");
 
                     b.ToTable("admin_unit_mappings", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Registry.Units.UnitReferenceVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("LoadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("loaded_at");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_admin_unit_reference");
+
+                    b.ToTable("admin_unit_reference", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -452,6 +452,10 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                         .HasColumnType("TEXT")
                         .HasColumnName("unit_code");
 
+                    b.Property<int>("UnitStructure")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_structure");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
@@ -545,6 +549,10 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("unit_code");
+
+                    b.Property<int>("UnitStructure")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_structure");
 
                     b.Property<DateOnly>("ValidFrom")
                         .HasColumnType("TEXT")
@@ -679,6 +687,67 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                     b.ToTable("officers", (string)null);
                 });
 
+            modelBuilder.Entity("Dinh.Registry.Units.AddressRemapWorkItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AddressId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address_id");
+
+                    b.Property<int>("AddressKind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("address_kind");
+
+                    b.Property<string>("CandidateCodes")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("candidate_codes");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("OldCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("old_code");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_address_remap_worklist");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_address_remap_worklist_status");
+
+                    b.HasIndex("AddressKind", "AddressId", "OldCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_address_remap_worklist_address_kind_address_id_old_code");
+
+                    b.ToTable("address_remap_worklist", (string)null);
+                });
+
             modelBuilder.Entity("Dinh.Registry.Units.AdministrativeUnit", b =>
                 {
                     b.Property<long>("Id")
@@ -774,12 +843,10 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                         .HasColumnName("old_district_name");
 
                     b.Property<string>("OldName")
-                        .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("old_name");
 
                     b.Property<string>("OldProvinceName")
-                        .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("old_province_name");
 
@@ -793,6 +860,28 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                         .HasDatabaseName("ix_admin_unit_mappings_old_code");
 
                     b.ToTable("admin_unit_mappings", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Registry.Units.UnitReferenceVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("LoadedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("loaded_at");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_admin_unit_reference");
+
+                    b.ToTable("admin_unit_reference", (string)null);
                 });
 #pragma warning restore 612, 618
         }

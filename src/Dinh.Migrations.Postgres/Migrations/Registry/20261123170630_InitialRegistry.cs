@@ -13,15 +13,36 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "address_remap_worklist",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    address_kind = table.Column<int>(type: "integer", nullable: false),
+                    address_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    old_code = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    candidate_codes = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    reason = table.Column<int>(type: "integer", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    resolved_by = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    resolved_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_address_remap_worklist", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "admin_unit_mappings",
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     old_code = table.Column<string>(type: "text", nullable: true),
-                    old_name = table.Column<string>(type: "text", nullable: false),
+                    old_name = table.Column<string>(type: "text", nullable: true),
                     old_district_name = table.Column<string>(type: "text", nullable: true),
-                    old_province_name = table.Column<string>(type: "text", nullable: false),
+                    old_province_name = table.Column<string>(type: "text", nullable: true),
                     new_code = table.Column<string>(type: "text", nullable: false),
                     new_name = table.Column<string>(type: "text", nullable: false),
                     new_province_name = table.Column<string>(type: "text", nullable: false)
@@ -29,6 +50,19 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_admin_unit_mappings", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "admin_unit_reference",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    loaded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_admin_unit_reference", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -168,6 +202,7 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     head_id = table.Column<Guid>(type: "uuid", nullable: false),
                     unit_code = table.Column<string>(type: "text", nullable: false),
+                    unit_structure = table.Column<int>(type: "integer", nullable: false),
                     address_line = table.Column<string>(type: "text", nullable: false),
                     established_on = table.Column<DateOnly>(type: "date", nullable: false),
                     dissolved_on = table.Column<DateOnly>(type: "date", nullable: true),
@@ -227,6 +262,7 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                     kind = table.Column<int>(type: "integer", nullable: false),
                     household_id = table.Column<Guid>(type: "uuid", nullable: true),
                     unit_code = table.Column<string>(type: "text", nullable: false),
+                    unit_structure = table.Column<int>(type: "integer", nullable: false),
                     address_line = table.Column<string>(type: "text", nullable: false),
                     valid_from = table.Column<DateOnly>(type: "date", nullable: false),
                     valid_until = table.Column<DateOnly>(type: "date", nullable: true),
@@ -237,6 +273,17 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                 {
                     table.PrimaryKey("pk_residences", x => x.id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_address_remap_worklist_address_kind_address_id_old_code",
+                table: "address_remap_worklist",
+                columns: new[] { "address_kind", "address_id", "old_code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_address_remap_worklist_status",
+                table: "address_remap_worklist",
+                column: "status");
 
             migrationBuilder.CreateIndex(
                 name: "ix_admin_unit_mappings_new_code",
@@ -364,7 +411,13 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "address_remap_worklist");
+
+            migrationBuilder.DropTable(
                 name: "admin_unit_mappings");
+
+            migrationBuilder.DropTable(
+                name: "admin_unit_reference");
 
             migrationBuilder.DropTable(
                 name: "admin_units");

@@ -12,15 +12,36 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "address_remap_worklist",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    address_kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    address_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    old_code = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
+                    candidate_codes = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    reason = table.Column<int>(type: "INTEGER", nullable: false),
+                    status = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    resolved_by = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    resolved_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_address_remap_worklist", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "admin_unit_mappings",
                 columns: table => new
                 {
                     id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     old_code = table.Column<string>(type: "TEXT", nullable: true),
-                    old_name = table.Column<string>(type: "TEXT", nullable: false),
+                    old_name = table.Column<string>(type: "TEXT", nullable: true),
                     old_district_name = table.Column<string>(type: "TEXT", nullable: true),
-                    old_province_name = table.Column<string>(type: "TEXT", nullable: false),
+                    old_province_name = table.Column<string>(type: "TEXT", nullable: true),
                     new_code = table.Column<string>(type: "TEXT", nullable: false),
                     new_name = table.Column<string>(type: "TEXT", nullable: false),
                     new_province_name = table.Column<string>(type: "TEXT", nullable: false)
@@ -28,6 +49,19 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_admin_unit_mappings", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "admin_unit_reference",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false),
+                    version = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    loaded_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_admin_unit_reference", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -167,6 +201,7 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                     id = table.Column<Guid>(type: "TEXT", nullable: false),
                     head_id = table.Column<Guid>(type: "TEXT", nullable: false),
                     unit_code = table.Column<string>(type: "TEXT", nullable: false),
+                    unit_structure = table.Column<int>(type: "INTEGER", nullable: false),
                     address_line = table.Column<string>(type: "TEXT", nullable: false),
                     established_on = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     dissolved_on = table.Column<DateOnly>(type: "TEXT", nullable: true),
@@ -226,6 +261,7 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                     kind = table.Column<int>(type: "INTEGER", nullable: false),
                     household_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     unit_code = table.Column<string>(type: "TEXT", nullable: false),
+                    unit_structure = table.Column<int>(type: "INTEGER", nullable: false),
                     address_line = table.Column<string>(type: "TEXT", nullable: false),
                     valid_from = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     valid_until = table.Column<DateOnly>(type: "TEXT", nullable: true),
@@ -236,6 +272,17 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                 {
                     table.PrimaryKey("pk_residences", x => x.id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_address_remap_worklist_address_kind_address_id_old_code",
+                table: "address_remap_worklist",
+                columns: new[] { "address_kind", "address_id", "old_code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_address_remap_worklist_status",
+                table: "address_remap_worklist",
+                column: "status");
 
             migrationBuilder.CreateIndex(
                 name: "ix_admin_unit_mappings_new_code",
@@ -363,7 +410,13 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "address_remap_worklist");
+
+            migrationBuilder.DropTable(
                 name: "admin_unit_mappings");
+
+            migrationBuilder.DropTable(
+                name: "admin_unit_reference");
 
             migrationBuilder.DropTable(
                 name: "admin_units");
