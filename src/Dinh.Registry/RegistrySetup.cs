@@ -1,6 +1,7 @@
 using Dinh.Platform.Persistence;
 using Dinh.Registry.Import;
 using Dinh.Registry.Persistence;
+using Dinh.Registry.Seeding;
 using Dinh.Registry.Units;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,9 @@ public static class RegistrySetup
         services.AddScoped<ImportCitizens>();
         services.AddScoped<ExportCitizens>();
         services.AddUnits();
+        // After the units loader: the demo population lives in real communes.
+        services.AddScoped<SeedPopulation>();
+        services.AddSingleton<IDatabaseSeeder, DemoPopulation>();
         return services;
     }
 

@@ -27,6 +27,8 @@ public sealed class DinhFactory : WebApplicationFactory<Program>
         builder.UseSetting("Dinh:Database:Provider", _provider);
         builder.UseSetting("ConnectionStrings:Dinh", _connectionString);
         builder.UseSetting("Urls", "http://127.0.0.1:0");
+        // Tests make their own data; the demo population would only add noise.
+        builder.UseSetting("Dinh:Demo:Seed", "false");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 }
