@@ -4,6 +4,7 @@ using Dinh.Bench;
 return args switch
 {
     ["audit", .. var rest] when AuditAppendSettings.TryParse(rest, out var settings) => await AuditAppendBenchmark.RunAsync(settings),
+    ["parse-file", var file] => await ParseFile.RunAsync(file),
     ["citizen-file", var rows, var path] when int.TryParse(rows, out var count) && count > 0 => CitizenFile.Generate(count, path) > 0 ? 0 : 1,
     _ => Usage(),
 };
