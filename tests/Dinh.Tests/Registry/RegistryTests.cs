@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Dinh.Registry.Contracts;
 using Dinh.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Dinh.Tests.Registry.RegistryDriver;
 
 namespace Dinh.Tests.Registry;
@@ -23,6 +25,20 @@ public abstract class RegistryTests(DinhApp fixture)
         using var response = await anonymous.GetAsync($"/api/registry/citizens?number=001090000001&purpose=x");
 
         await ProblemAsync(response, HttpStatusCode.Unauthorized, "DINH-REG-0201");
+    }
+
+    [Fact]
+    public async Task Development_sign_in_does_not_exist_outside_Development()
+    {
+        await using var production = Registry.App.Factory.WithWebHostBuilder(host => host.UseEnvironment("Production"));
+        using var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var page = await client.GetAsync("/dev/sign-in");
+        using var development = await Registry.App.CreateClient().GetAsync("/dev/sign-in");
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, development.StatusCode);
+        Assert.Empty(production.Services.GetServices<Dinh.Platform.DemoAccount>());
     }
 
     [Fact]
