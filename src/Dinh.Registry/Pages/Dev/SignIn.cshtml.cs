@@ -13,7 +13,7 @@ namespace Dinh.Registry.Pages.Dev;
 /// </summary>
 internal sealed class SignInModel(RegistryDbContext db) : PageModel
 {
-    public static IReadOnlyList<Officer> Officers => DemoOfficers.All;
+    public static IReadOnlyList<Dinh.Registry.Officers.Officer> Officers => DemoOfficers.All;
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -27,7 +27,7 @@ internal sealed class SignInModel(RegistryDbContext db) : PageModel
         }
         if (!await db.Officers.AnyAsync(o => o.Id == officer.Id, cancellationToken))
         {
-            db.Officers.Add(new Officer
+            db.Officers.Add(new Dinh.Registry.Officers.Officer
             {
                 Id = officer.Id, Login = officer.Login, DisplayName = officer.DisplayName, Role = officer.Role,
                 JurisdictionLevel = officer.JurisdictionLevel, JurisdictionCode = officer.JurisdictionCode,
