@@ -46,6 +46,7 @@ internal static class SearchCitizens
         var why = errors.Required("purpose", RegistryRequest.Purpose(http, search.Purpose));
         var (page, size) = CitizenTimeline.Paging(errors, search.Page, search.PageSize);
         var query = db.Citizens.AsNoTracking();
+        string? toneKey = null;
         if (!string.IsNullOrWhiteSpace(search.Number))
         {
             if (!PersonalIdNumber.TryParse(search.Number, out var number))
@@ -65,6 +66,7 @@ internal static class SearchCitizens
             if (name is not null && date is { } dob)
             {
                 var key = VietnameseText.AsciiKey(name);
+                toneKey = VietnameseText.ToneKey(name);
                 query = query.Where(c => c.NameKeyAscii == key && c.BirthYear == dob.Year);
                 if (dob.Month is { } month)
                 {
@@ -103,7 +105,8 @@ internal static class SearchCitizens
                     && db.Events.Any(e => e.CitizenId == c.Id && e.Kind == CivilStatusEventKind.Birth && communes.Contains(e.RegistrationUnitCode))));
         }
         var total = await query.CountAsync(cancellationToken);
-        var rows = await query.OrderBy(c => c.NameKeyAscii).ThenBy(c => c.BirthYear).ThenBy(c => c.Id)
+        // Same letters and tones (Hòa = Hoà) first, then the accent-free candidates (Hoa, Hóa …).
+        var rows = await query.OrderByDescending(c => c.NameKeyTone == toneKey).ThenBy(c => c.NameKeyAscii).ThenBy(c => c.BirthYear).ThenBy(c => c.Id)
             .Skip((page - 1) * size).Take(size).ToListAsync(cancellationToken);
         db.Audit(new Dinh.Platform.Auditing.AuditEvent(officer.Actor, "registry.citizen.searched", why!)
         {

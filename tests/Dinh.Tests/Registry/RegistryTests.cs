@@ -499,3 +499,90 @@ public sealed class PersonalIdNumberTests
     public void Partial_dates(string text, string? parsed) =>
         Assert.Equal(parsed, PartialDate.Parse(text, out _)?.ToString());
 }
+
+/// <summary>Further registry rules on SQLite: roles, deregistration, ID cards, unit search, tone-placement ranking.</summary>
+public sealed class RegistryRulesTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    private RegistryDriver Registry => new(app);
+
+    [Fact]
+    public async Task A_residence_police_officer_cannot_register_a_birth()
+    {
+        using var police = await Registry.SignInAsync(PoliceHoanKiem);
+
+        using var response = await PostBirthAsync(police, "Lê Văn An", unit: HoanKiem);
+
+        await ProblemAsync(response, HttpStatusCode.Forbidden, "DINH-REG-0203");
+    }
+
+    [Fact]
+    public async Task Deregistration_ends_permanent_residence_and_membership_and_a_lone_head_dissolves_the_household()
+    {
+        using var officer = await Registry.SignInAsync(StewardHanoi);
+        var citizen = await PermanentResidenceAsync(officer, await RegisterBirthAsync(officer, UniqueName("Vũ")), HoanKiem, "7 Hàng Đào");
+        var householdId = citizen.GetProperty("household").GetProperty("id").GetGuid();
+
+        using var response = await officer.PostAsJsonAsync($"/api/registry/citizens/{Id(citizen)}/deregistration", new
+        {
+            version = Version(citizen), on = "2025-10-01", reason = "Vắng mặt liên tục 12 tháng", purpose = Purpose, legalBasis = "Quyết định xóa thường trú 7/QĐ",
+        });
+        var after = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var household = await officer.GetFromJsonAsync<JsonElement>($"/api/registry/households/{householdId}?purpose=x");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Vắng mặt liên tục 12 tháng", after.GetProperty("residences")[0].GetProperty("endReason").GetString());
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("household").ValueKind);
+        Assert.Equal("2025-10-01", household.GetProperty("dissolvedOn").GetString());
+        Assert.Equal(0, household.GetProperty("members").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ID_card_issuance_is_recorded_by_a_correction()
+    {
+        using var officer = await Registry.SignInAsync(StewardHanoi);
+        var citizen = await RegisterBirthAsync(officer, UniqueName("Thắng"));
+
+        using var response = await officer.PostAsJsonAsync($"/api/registry/citizens/{Id(citizen)}/corrections", new
+        {
+            version = 1, idCardNumber = citizen.GetProperty("personalIdNumber").GetString(), idCardIssuedOn = "2025-07-01",
+            idCardExpiresOn = "2030-05-01", purpose = Purpose, legalBasis = "Cấp thẻ căn cước CC-1",
+        });
+        var after = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("2030-05-01", after.GetProperty("idCard").GetProperty("expiresOn").GetString());
+    }
+
+    [Fact]
+    public async Task Search_by_commune_lists_its_residents_a_page_at_a_time()
+    {
+        using var officer = await Registry.SignInAsync(StewardNational);
+        for (var i = 0; i < 3; i++)
+        {
+            await PermanentResidenceAsync(officer, await RegisterBirthAsync(officer, UniqueName("Sài"), unit: SaiGon), SaiGon, $"{i} Lê Lợi");
+        }
+
+        var first = await SearchAsync(officer, $"unit={SaiGon}&pageSize=2");
+        var second = await SearchAsync(officer, $"unit={SaiGon}&pageSize=2&page=2");
+        using var unknown = await officer.GetAsync("/api/registry/citizens?unit=12345&purpose=x");
+
+        Assert.Equal(3, first.GetProperty("total").GetInt32());
+        Assert.Equal(2, first.GetProperty("items").GetArrayLength());
+        Assert.Equal(1, second.GetProperty("items").GetArrayLength());
+        await AssertFieldAsync(unknown, "unit", "unknown-unit");
+    }
+
+    [Fact]
+    public async Task Name_search_ignores_tone_placement_and_ranks_the_same_tones_first()
+    {
+        using var officer = await Registry.SignInAsync(StewardHanoi);
+        // Registered first, so that an order by record alone would list it first.
+        var otherTone = await RegisterBirthAsync(officer, "Lý Thị Hoa Khanh", "1977-07-07", "female");
+        var oldStyle = await RegisterBirthAsync(officer, "Lý Thị Hòa Khánh", "1977-07-07", "female");
+
+        var found = await SearchAsync(officer, $"name={Uri.EscapeDataString("Lý Thị Hoà Khánh")}&dateOfBirth=1977-07");
+
+        var ids = found.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal([Id(oldStyle), Id(otherTone)], ids);
+    }
+}
