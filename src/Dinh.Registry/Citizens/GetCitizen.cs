@@ -19,6 +19,9 @@ public sealed record HouseholdMemberView(Guid CitizenId, string FullName, string
 public sealed record HouseholdView(Guid Id, Guid HeadId, string UnitCode, string AddressLine, DateOnly EstablishedOn, DateOnly? DissolvedOn,
     int Version, IReadOnlyList<HouseholdMemberView> Members);
 
+public sealed record CivilStatusEventView(Guid Id, string Kind, DateOnly OccurredOn, string RegistrationUnitCode, Guid? OtherCitizenId,
+    string LegalBasis, DateTimeOffset RegisteredAt);
+
 public sealed record IdCardView(string? Number, DateOnly? IssuedOn, DateOnly? ExpiresOn);
 
 /// <summary>
@@ -28,7 +31,8 @@ public sealed record IdCardView(string? Number, DateOnly? IssuedOn, DateOnly? Ex
 public sealed record CitizenView(Guid Id, string PersonalIdNumber, string FullName, string DateOfBirth, string Sex,
     string BirthRegistrationProvince, string? Birthplace, string? Hometown, string EthnicityCode, string? Religion, string Nationality,
     Guid? FatherId, Guid? MotherId, Guid? SpouseId, string Status, DateOnly? DateOfDeath, IdCardView IdCard, int Version,
-    string? HomeCommune, IReadOnlyList<IdNumberView> IdNumbers, IReadOnlyList<ResidenceView> Residences, HouseholdView? Household);
+    string? HomeCommune, IReadOnlyList<IdNumberView> IdNumbers, IReadOnlyList<ResidenceView> Residences, HouseholdView? Household,
+    IReadOnlyList<CivilStatusEventView> Events);
 
 internal static class GetCitizen
 {
@@ -77,10 +81,15 @@ internal static class GetCitizen
         var membership = await db.HouseholdMembers.AsNoTracking().Where(m => m.CitizenId == c.Id && m.LeftOn == null)
             .Select(m => (Guid?)m.HouseholdId).FirstOrDefaultAsync(cancellationToken);
         var household = membership is { } householdId ? await HouseholdViewAsync(db, householdId, cancellationToken) : null;
+        var events = (await db.Events.AsNoTracking().Where(e => e.CitizenId == c.Id || e.OtherCitizenId == c.Id).ToListAsync(cancellationToken))
+            .OrderBy(e => e.RegisteredAt)
+            .Select(e => new CivilStatusEventView(e.Id, e.Kind.ToString(), e.OccurredOn, e.RegistrationUnitCode,
+                e.CitizenId == c.Id ? e.OtherCitizenId : e.CitizenId, e.LegalBasis, e.RegisteredAt))
+            .ToList();
         return new CitizenView(c.Id, c.PersonalIdNumber, c.FullName, c.DateOfBirth.ToString(), c.Sex.ToString(), c.BirthRegistrationProvince,
             c.Birthplace, c.Hometown, c.EthnicityCode, c.Religion, c.Nationality, c.FatherId, c.MotherId, c.SpouseId, c.Status.ToString(),
             c.DateOfDeath, new IdCardView(c.IdCardNumber, c.IdCardIssuedOn, c.IdCardExpiresOn), c.Version,
-            await access.HomeCommuneAsync(c.Id, cancellationToken), numbers, residences, household);
+            await access.HomeCommuneAsync(c.Id, cancellationToken), numbers, residences, household, events);
     }
 
     public static async Task<HouseholdView?> HouseholdViewAsync(RegistryDbContext db, Guid householdId, CancellationToken cancellationToken)

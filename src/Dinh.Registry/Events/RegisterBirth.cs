@@ -123,7 +123,20 @@ internal static class RegisterBirth
             residence = new(StringComparer.Ordinal) { [HouseholdMembership.Field(ResidenceKind.Permanent)] = HouseholdMembership.Describe(permanent) };
         }
         CitizenHistory.Record(db, http, citizen, officer, "registry.birth.registered", legalBasis, purpose, before: null, now, extraAfter: residence);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent registration drew the same number between the check and the commit (one in a million per
+            // province, sex and year): nothing was written, and the retry draws again.
+            if (await db.IdNumbers.AsNoTracking().AnyAsync(n => n.Number == number.Value.Value, cancellationToken))
+            {
+                return CitizenErrors.Problem(CitizenErrors.NumberUnavailable);
+            }
+            throw;
+        }
         http.Response.Headers.ETag = RegistryRequest.ETag(citizen.Version);
         return TypedResults.Created($"/api/registry/citizens/{citizen.Id}", await GetCitizen.ViewAsync(db, access, citizen, cancellationToken));
     }

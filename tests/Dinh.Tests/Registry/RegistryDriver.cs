@@ -141,6 +141,8 @@ public sealed class RegistryDriver(DinhApp app)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal(code, problem.GetProperty("code").GetString());
+        Assert.Equal($"urn:dinh:problem:{code}", problem.GetProperty("type").GetString());
+        Assert.True(problem.TryGetProperty("traceId", out _), body);
         return problem;
     }
 

@@ -55,6 +55,8 @@ public abstract class RegistryTests(DinhApp fixture)
         Assert.NotEqual(number, second.GetProperty("personalIdNumber").GetString());
         Assert.Equal(1, Version(first));
         Assert.Equal(number, first.GetProperty("idNumbers")[0].GetProperty("number").GetString());
+        Assert.DoesNotContain(Registry.App.Logs.Lines, line => line.Contains(number, StringComparison.Ordinal)
+            || line.Contains(first.GetProperty("fullName").GetString()!, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -351,6 +353,7 @@ public abstract class RegistryTests(DinhApp fixture)
         await ProblemAsync(again, HttpStatusCode.Conflict, "DINH-REG-0004");
         Assert.Equal(HttpStatusCode.OK, divorced.StatusCode);
         Assert.Equal(JsonValueKind.Null, husbandAfter.GetProperty("spouseId").ValueKind);
+        Assert.Equal(["Birth", "Marriage", "Divorce"], husbandAfter.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
     }
 
     [Fact]
