@@ -26,6 +26,7 @@ public sealed class RegistryDriver(DinhApp app)
 
     public DinhApp App => app;
 
+    /// <summary>Diagnostics only: the fixture whose unhandled-exception log lines a failed birth quotes.</summary>
     public static DinhApp? LastApp { get; set; }
 
     /// <summary>The few units the tests need, inserted directly (the units module loads the real ones).</summary>
