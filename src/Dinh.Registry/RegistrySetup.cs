@@ -1,17 +1,31 @@
+using Dinh.Platform;
 using Dinh.Platform.Persistence;
+using Dinh.Platform.Web;
+using Dinh.Registry.Citizens;
+using Dinh.Registry.Events;
+using Dinh.Registry.Households;
 using Dinh.Registry.Import;
+using Dinh.Registry.Officers;
 using Dinh.Registry.Persistence;
 using Dinh.Registry.Seeding;
 using Dinh.Registry.Units;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Dinh.Registry;
 
 public static class RegistrySetup
 {
-    public static IServiceCollection AddRegistry(this IServiceCollection services)
+    public const string DevSignInPath = "/dev/sign-in";
+
+    public static IServiceCollection AddRegistry(this IServiceCollection services, IHostEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         services.AddDinhDbContext<RegistryDbContext>();
         services.AddScoped<ImportCitizens>();
         services.AddScoped<ExportCitizens>();
@@ -19,12 +33,64 @@ public static class RegistrySetup
         // After the units loader: the demo population lives in real communes.
         services.AddScoped<SeedPopulation>();
         services.AddSingleton<IDatabaseSeeder, DemoPopulation>();
+        services.AddScoped<RegistryAccess>();
+        services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/citizens", "Tra cứu công dân", "Find a citizen",
+            "Tìm theo số định danh, họ tên và ngày sinh, hoặc theo xã/phường; xem hồ sơ, lịch sử thay đổi và hộ gia đình.",
+            "Search by personal ID number, by name and date of birth, or by commune; open the record, its history and household."));
+        services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/citizens/birth", "Đăng ký khai sinh", "Register a birth",
+            "Tạo hồ sơ công dân và cấp số định danh cá nhân mới.", "Create the citizen record and assign a new personal ID number."));
+
+        if (environment.IsDevelopment())
+        {
+            // Until the Identity module brings real accounts: a cookie that says which demo officer one is. It is
+            // never registered outside Development, and the sign-in page has no route there (below).
+            services.AddAuthentication(SignedInOfficer.Scheme).AddCookie(SignedInOfficer.Scheme, options =>
+            {
+                options.Cookie.Name = ".Dinh.Officer.Dev";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.LoginPath = DevSignInPath;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.Events = new CookieAuthenticationEvents
+                {
+                    OnRedirectToLogin = context =>
+                    {
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+            foreach (var officer in DemoOfficers.All)
+            {
+                services.AddSingleton(new DemoAccount($"officer ({officer.Role})", officer.Login, $"no password: {DevSignInPath}"));
+            }
+        }
+        else
+        {
+            services.Configure<RazorPagesOptions>(options =>
+                options.Conventions.AddPageRouteModelConvention("/Dev/SignIn", model => model.Selectors.Clear()));
+        }
         return services;
     }
 
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapUnits();
+        var api = endpoints.MapGroup("/api/registry").WithTags("Registry");
+        SearchCitizens.Map(api);
+        GetCitizen.Map(api);
+        CitizenTimeline.Map(api);
+        CorrectCitizen.Map(api);
+        RegisterBirth.Map(api);
+        RegisterDeath.Map(api);
+        RegisterMarriage.Map(api);
+        RegisterDivorce.Map(api);
+        RegisterNameChange.Map(api);
+        ChangeResidence.Map(api);
+        Deregister.Map(api);
+        SeparateHousehold.Map(api);
+        GetHousehold.Map(api);
         return endpoints;
     }
 }

@@ -14,7 +14,7 @@ public partial class Program
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = DinhHostDefaults.ContentRoot() });
         builder.AddDinhPlatform();   // persistence, audit trail, problem details, security headers, health, metrics
         builder.AddDinhWeb();        // pages, layout, language switch, OpenAPI
-        builder.Services.AddRegistry();   // population registry, households, residence, civil status, units
+        builder.Services.AddRegistry(builder.Environment); // population registry, households, residence, civil status, units
 
         var app = builder.Build();
         app.UseDinhPlatform();

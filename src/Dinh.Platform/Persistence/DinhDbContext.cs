@@ -56,16 +56,22 @@ public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTr
         {
             Entry(record).State = EntityState.Detached;
         }
+        var changes = ChangeTracker.Entries()
+            .Where(e => e.Entity is not AuditRecord && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => (Entry: e, e.State, Original: e.OriginalValues.Clone(),
+                Modified: e.Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList()))
+            .ToList();
         var owned = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         var savepoints = Database.AutoSavepointsEnabled;
         var audited = false;
         try
         {
-            // A transaction of our own needs no savepoint: two round trips fewer. The change's entries are accepted
-            // here, so the second save below sends only the audit rows and the head (and a concurrency token is
-            // checked once). If the audit write then fails, the transaction rolls back like any failed save.
+            // A transaction of our own needs no savepoint: two round trips fewer.
             Database.AutoSavepointsEnabled = owned is null && savepoints;
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+            // The change is written: accept it, or the second save below would write it again (a duplicate insert,
+            // or an update whose concurrency check no longer matches). Its states are put back if the commit fails.
+            ChangeTracker.AcceptAllChanges();
 
             var head = await SealAsync(pending, cancellationToken);
             Set<AuditRecord>().AddRange(pending);
@@ -93,6 +99,18 @@ public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTr
             }
             if (!audited)
             {
+                foreach (var (entry, state, original, modified) in changes)
+                {
+                    entry.State = state;
+                    if (state == EntityState.Modified)
+                    {
+                        entry.OriginalValues.SetValues(original);
+                        foreach (var property in modified)
+                        {
+                            entry.Property(property).IsModified = true;
+                        }
+                    }
+                }
                 // Nothing was committed: the records go back to the unit of work, to be sealed again on a retry.
                 foreach (var record in pending.Where(r => Entry(r).State == EntityState.Detached))
                 {

@@ -1,0 +1,120 @@
+using Dinh.Registry.Contracts;
+using Dinh.Registry.Events;
+using Dinh.Registry.Officers;
+using Dinh.Registry.Persistence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Registry.Citizens;
+
+public sealed record CitizenSummary(Guid Id, string PersonalIdNumber, string FullName, string DateOfBirth, string Sex, string Status);
+
+/// <summary>
+/// Search, within the officer's jurisdiction only: by an exact personal ID number (an old, cancelled number finds the
+/// current record), by name and date of birth (insensitive to accents and tone placement; the year is required so
+/// that a name alone cannot list a country's Nguyễns), or by commune.
+/// </summary>
+internal sealed record CitizenSearch(string? Number, string? Name, string? DateOfBirth, string? Unit, string? Purpose, int? Page, int? PageSize);
+
+internal static class SearchCitizens
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/citizens", HandleAsync).WithName("SearchCitizens")
+            .WithSummary("Search citizens by number, by name and date of birth, or by commune; paginated; audited.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+    }
+
+    public static async Task<Results<Ok<ResultPage<CitizenSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        [AsParameters] CitizenSearch search, HttpContext http, RegistryDbContext db, RegistryAccess access, CancellationToken cancellationToken)
+    {
+        if (SignedInOfficer.From(http.User) is not { } officer)
+        {
+            return CitizenErrors.Problem(CitizenErrors.SignInRequired);
+        }
+        var (result, errors) = await RunAsync(search, http, officer, db, access, cancellationToken);
+        return result is null ? errors.ToProblem() : TypedResults.Ok(result);
+    }
+
+    public static async Task<(ResultPage<CitizenSummary>? Result, FieldErrors Errors)> RunAsync(CitizenSearch search, HttpContext http,
+        SignedInOfficer officer, RegistryDbContext db, RegistryAccess access, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var why = errors.Required("purpose", RegistryRequest.Purpose(http, search.Purpose));
+        var (page, size) = CitizenTimeline.Paging(errors, search.Page, search.PageSize);
+        var query = db.Citizens.AsNoTracking();
+        string? toneKey = null;
+        if (!string.IsNullOrWhiteSpace(search.Number))
+        {
+            if (!PersonalIdNumber.TryParse(search.Number, out var number))
+            {
+                errors.Add("number", search.Number.Trim() is { Length: 12 } t && t.All(char.IsAsciiDigit) ? "province" : "format");
+            }
+            else
+            {
+                var value = number.Value;
+                query = query.Where(c => db.IdNumbers.Any(n => n.CitizenId == c.Id && n.Number == value));
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(search.Name))
+        {
+            var name = errors.Name("name", search.Name);
+            var date = errors.PartialDate("dateOfBirth", search.DateOfBirth, access.Today);
+            if (name is not null && date is { } dob)
+            {
+                var key = VietnameseText.AsciiKey(name);
+                toneKey = VietnameseText.ToneKey(name);
+                query = query.Where(c => c.NameKeyAscii == key && c.BirthYear == dob.Year);
+                if (dob.Month is { } month)
+                {
+                    query = query.Where(c => c.BirthMonth == null || c.BirthMonth == month);
+                }
+                if (dob.Day is { } day)
+                {
+                    query = query.Where(c => c.BirthDay == null || c.BirthDay == day);
+                }
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(search.Unit))
+        {
+            var unit = search.Unit.Trim();
+            if (!await access.IsCommuneAsync(unit, cancellationToken))
+            {
+                errors.Add("unit", "unknown-unit");
+            }
+            query = query.Where(c => db.Residences.Any(r => r.CitizenId == c.Id && r.EndedOn == null && r.UnitCode == unit));
+        }
+        else
+        {
+            errors.Add("number", "required");
+        }
+        if (errors.Any)
+        {
+            return (null, errors);
+        }
+
+        // Jurisdiction: an active residence in one of the officer's communes, or, for someone with none, the
+        // commune where the birth was registered. Opening a record applies the exact rule (RegistryAccess).
+        if (await access.CommunesAsync(officer, cancellationToken) is { } communes)
+        {
+            query = query.Where(c => db.Residences.Any(r => r.CitizenId == c.Id && r.EndedOn == null && communes.Contains(r.UnitCode))
+                || (!db.Residences.Any(r => r.CitizenId == c.Id && r.EndedOn == null)
+                    && db.Events.Any(e => e.CitizenId == c.Id && e.Kind == CivilStatusEventKind.Birth && communes.Contains(e.RegistrationUnitCode))));
+        }
+        var total = await query.CountAsync(cancellationToken);
+        // Same letters and tones (Hòa = Hoà) first, then the accent-free candidates (Hoa, Hóa …).
+        var rows = await query.OrderByDescending(c => c.NameKeyTone == toneKey).ThenBy(c => c.NameKeyAscii).ThenBy(c => c.BirthYear).ThenBy(c => c.Id)
+            .Skip((page - 1) * size).Take(size).ToListAsync(cancellationToken);
+        db.Audit(new Dinh.Platform.Auditing.AuditEvent(officer.Actor, "registry.citizen.searched", why!)
+        {
+            RequestId = http.TraceIdentifier,
+            Details = System.Text.Json.JsonSerializer.Serialize(new { results = rows.Select(r => $"citizen:{r.Id}") }),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return (new ResultPage<CitizenSummary>(rows.Select(c => new CitizenSummary(c.Id, c.PersonalIdNumber, c.FullName, c.DateOfBirth.ToString(),
+            c.Sex.ToString(), c.Status.ToString())).ToList(), page, size, total), errors);
+    }
+}

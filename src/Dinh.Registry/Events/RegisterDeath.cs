@@ -1,0 +1,85 @@
+using Dinh.Registry.Citizens;
+using Dinh.Registry.Households;
+using Dinh.Registry.Officers;
+using Dinh.Registry.Persistence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Dinh.Registry.Events;
+
+/// <summary>
+/// Death registration with the interconnected deregistration of Decree 63/2024 group 2: the citizen is marked
+/// deceased, every active residence ends ("death"), the spouse link is released, and the household loses the member.
+/// A head who dies needs a successor (<see cref="RegisterDeathRequest.NewHeadId"/>) unless they lived alone.
+/// </summary>
+public sealed record RegisterDeathRequest(Guid CitizenId, int? Version, string? DateOfDeath, string? Purpose, string? LegalBasis,
+    string? RegistrationUnitCode = null, Guid? NewHeadId = null);
+
+internal static class RegisterDeath
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("/events/deaths", HandleAsync).WithName("RegisterDeath")
+            .WithSummary("Register a death: marks the citizen deceased, ends residence and household membership.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    public static async Task<Results<Ok<CitizenView>, ValidationProblem, ProblemHttpResult>> HandleAsync(RegisterDeathRequest request,
+        HttpContext http, RegistryDbContext db, RegistryAccess access, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (SignedInOfficer.From(http.User) is not { } officer)
+        {
+            return CitizenErrors.Problem(CitizenErrors.SignInRequired);
+        }
+        var errors = new FieldErrors();
+        var (version, purpose, legalBasis) = RegistryRequest.Common(errors, http, request.Version, request.Purpose, request.LegalBasis);
+        var died = errors.Date("dateOfDeath", request.DateOfDeath, access.Today);
+        var unit = await CivilStatusEvents.UnitAsync(errors, access, request.RegistrationUnitCode, officer, request.CitizenId, cancellationToken);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var (citizen, problem) = await access.CitizenForAsync(http, officer, OfficerTask.CivilStatus, request.CitizenId, purpose, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (CivilStatusEvents.Stale(db, citizen!, version) is { } stale)
+        {
+            return stale;
+        }
+        if (citizen!.Status == CitizenStatus.Deceased)
+        {
+            return CivilStatusEvents.Refused("Công dân đã được đăng ký khai tử.", "The citizen's death is already registered.");
+        }
+        if (died!.Value < citizen.DateOfBirth.Earliest)
+        {
+            errors.Add("dateOfDeath", "before-birth");
+            return errors.ToProblem();
+        }
+        if (await HouseholdMembership.LeaveAsync(db, citizen.Id, died.Value, request.NewHeadId, cancellationToken) is { } householdError)
+        {
+            return CitizenErrors.Problem(householdError);
+        }
+
+        var now = clock.GetUtcNow();
+        var before = CitizenHistory.Snapshot(citizen);
+        var spouse = citizen.SpouseId is { } spouseId ? await db.Citizens.FindAsync([spouseId], cancellationToken) : null;
+        var ended = await HouseholdMembership.EndResidencesAsync(db, citizen.Id, died.Value, "death", cancellationToken,
+            ResidenceKind.Permanent, ResidenceKind.Temporary, ResidenceKind.Current);
+        citizen.RecordDeath(died.Value);
+        CivilStatusEvents.Add(db, CivilStatusEventKind.Death, citizen, null, died.Value, unit!, officer, legalBasis, now);
+        CitizenHistory.Record(db, http, citizen, officer, "registry.death.registered", legalBasis, purpose, before, now,
+            extraBefore: ended, extraAfter: ended.ToDictionary(e => e.Key, _ => (string?)null, StringComparer.Ordinal));
+        if (spouse is not null && spouse.SpouseId == citizen.Id)
+        {
+            var spouseBefore = CitizenHistory.Snapshot(spouse);
+            spouse.Divorce();
+            CitizenHistory.Record(db, http, spouse, officer, "registry.spouse.widowed", legalBasis, purpose, spouseBefore, now);
+        }
+        return await CivilStatusEvents.SaveAsync(db, access, http, citizen, cancellationToken);
+    }
+}

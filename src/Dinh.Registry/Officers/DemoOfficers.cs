@@ -1,0 +1,32 @@
+namespace Dinh.Registry.Officers;
+
+/// <summary>
+/// The officers one can sign in as in Development. Unit codes are those of the 2025 structure: Hà Nội (01),
+/// Phường Ba Đình (00004), Phường Hoàn Kiếm (00070).
+/// </summary>
+internal static class DemoOfficers
+{
+    public static readonly IReadOnlyList<Officer> All =
+    [
+        new()
+        {
+            Id = Guid.Parse("0194a000-0000-7000-8000-000000000001"), Login = "hotich.badinh", DisplayName = "Cán bộ hộ tịch, Phường Ba Đình",
+            Role = OfficerRole.CivilStatus, JurisdictionLevel = JurisdictionLevel.Commune, JurisdictionCode = "00004",
+        },
+        new()
+        {
+            Id = Guid.Parse("0194a000-0000-7000-8000-000000000002"), Login = "congan.hoankiem", DisplayName = "Công an Phường Hoàn Kiếm",
+            Role = OfficerRole.ResidencePolice, JurisdictionLevel = JurisdictionLevel.Commune, JurisdictionCode = "00070",
+        },
+        new()
+        {
+            Id = Guid.Parse("0194a000-0000-7000-8000-000000000003"), Login = "dulieu.hanoi", DisplayName = "Quản trị dữ liệu, Thành phố Hà Nội",
+            Role = OfficerRole.DataSteward, JurisdictionLevel = JurisdictionLevel.Province, JurisdictionCode = "01",
+        },
+        new()
+        {
+            Id = Guid.Parse("0194a000-0000-7000-8000-000000000004"), Login = "dulieu.quocgia", DisplayName = "Quản trị dữ liệu quốc gia",
+            Role = OfficerRole.DataSteward, JurisdictionLevel = JurisdictionLevel.National, JurisdictionCode = null,
+        },
+    ];
+}
