@@ -1,4 +1,5 @@
 using Dinh.Platform.Persistence;
+using Dinh.Registry.Officers;
 using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +26,8 @@ internal sealed partial class DemoPopulation(IConfiguration configuration, ILogg
             return;
         }
         var count = configuration.GetValue("Dinh:Demo:Citizens", 300);
-        var result = await services.GetRequiredService<SeedPopulation>().RunAsync(count, randomSeed: 6, progress: null, cancellationToken);
+        var result = await services.GetRequiredService<SeedPopulation>().RunAsync(count, randomSeed: 6, progress: null, cancellationToken,
+            focusCommunes: DemoOfficers.All.Select(o => o.JurisdictionCode).OfType<string>().ToList());
         LogSeeded(logger, result.Citizens, result.Households, result.Elapsed.TotalSeconds);
     }
 

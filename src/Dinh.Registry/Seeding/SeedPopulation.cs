@@ -14,7 +14,8 @@ internal sealed record SeedResult(int Citizens, int Households, int Deceased, in
 /// </summary>
 internal sealed class SeedPopulation(RegistryDbContext db, TimeProvider clock)
 {
-    public async Task<SeedResult> RunAsync(int citizens, int randomSeed, IProgress<int>? progress, CancellationToken cancellationToken)
+    public async Task<SeedResult> RunAsync(int citizens, int randomSeed, IProgress<int>? progress, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? focusCommunes = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(citizens);
         var started = Stopwatch.GetTimestamp();
@@ -34,7 +35,9 @@ internal sealed class SeedPopulation(RegistryDbContext db, TimeProvider clock)
             throw new InvalidOperationException("no administrative units are loaded; run `dinh db migrate` first");
         }
 
-        var population = new SyntheticPopulation(new Random(randomSeed), communes.Select(c => (c.Code, c.ParentCode!)).ToList(), today, now);
+        var all = communes.Select(c => (c.Code, c.ParentCode!)).ToList();
+        var focus = focusCommunes is null ? null : all.Where(c => focusCommunes.Contains(c.Code)).ToList();
+        var population = new SyntheticPopulation(new Random(randomSeed), all, today, now, focus);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         int written = 0, households = 0, deceased = 0, temporary = 0;
         while (written < citizens)

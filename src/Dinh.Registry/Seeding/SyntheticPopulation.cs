@@ -14,7 +14,8 @@ internal sealed record SyntheticHousehold(Household Household, List<Citizen> Cit
 /// children linked, valid and unique personal ID numbers from the household's province, a few deceased and a few
 /// with temporary residence elsewhere (some of it expired: the data-quality checks need something to find).
 /// </summary>
-internal sealed class SyntheticPopulation(Random random, IReadOnlyList<(string Commune, string Province)> communes, DateOnly today, DateTimeOffset now)
+internal sealed class SyntheticPopulation(Random random, IReadOnlyList<(string Commune, string Province)> communes, DateOnly today, DateTimeOffset now,
+    IReadOnlyList<(string Commune, string Province)>? focus = null)
 {
     private static readonly (string Name, int Weight)[] Surnames =
     [
@@ -36,7 +37,10 @@ internal sealed class SyntheticPopulation(Random random, IReadOnlyList<(string C
 
     public SyntheticHousehold NextHousehold()
     {
-        var (commune, province) = communes[random.Next(communes.Count)];
+        // A share of households in the focus communes: the demo officers' own wards have residents to find.
+        var (commune, province) = focus is { Count: > 0 } && random.Next(100) < 40
+            ? focus[random.Next(focus.Count)]
+            : communes[random.Next(communes.Count)];
         var prefix = "0" + province;
         var size = Pick(HouseholdSizes);
         var household = new Household

@@ -23,7 +23,7 @@ internal static class Banner
         else
         {
             lines.Add("  Demo accounts");
-            lines.AddRange(demo.Select(a => $"    {a.Role,-22} {a.Login,-24} {a.Password}"));
+            lines.AddRange(demo.Select(a => $"    {a.Role,-28} {a.Login,-18} {a.Password}"));
         }
         lines.Add("Press Ctrl+C to stop.");
         Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
