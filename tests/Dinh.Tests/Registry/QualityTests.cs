@@ -155,6 +155,12 @@ public abstract class QualityTests(DinhApp fixture)
         {
             Assert.True(await WithDbAsync(db => db.Set<AuditRecord>().AnyAsync(r => r.Action == action)), action);
         }
+        var worklist = await steward.GetStringAsync($"/officer/quality?kind=duplicate-candidate&status=Dismissed&unit={BaDinh}");
+        var page = await steward.GetStringAsync($"/officer/quality/{pair}");
+        Assert.Contains($"/officer/quality/{other}", worklist, StringComparison.Ordinal);
+        Assert.Contains("Đã gộp", page, StringComparison.Ordinal);
+        Assert.Contains(b.GetProperty("personalIdNumber").GetString()!, page, StringComparison.Ordinal);
+
         using var outside = await (await Registry.SignInAsync(PoliceHoanKiem)).PostAsJsonAsync("/api/registry/quality/runs", new { purpose = Purpose });
         await ProblemAsync(outside, HttpStatusCode.Forbidden, "DINH-REG-0203");
         Assert.True((await Registry.App.VerifyAuditAsync()).Intact);
