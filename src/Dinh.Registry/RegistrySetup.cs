@@ -7,6 +7,7 @@ using Dinh.Registry.Households;
 using Dinh.Registry.Import;
 using Dinh.Registry.Officers;
 using Dinh.Registry.Persistence;
+using Dinh.Registry.Quality;
 using Dinh.Registry.Seeding;
 using Dinh.Registry.Units;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -34,6 +35,10 @@ public static class RegistrySetup
         services.AddScoped<SeedPopulation>();
         services.AddSingleton<IDatabaseSeeder, DemoPopulation>();
         services.AddScoped<RegistryAccess>();
+        services.AddScoped<QualityCheck>();
+        services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/quality", "Chất lượng dữ liệu", "Data quality",
+            "Danh sách phát hiện: số định danh không khớp, thiếu trường bắt buộc, nghi trùng, đã mất còn cư trú, tạm trú hết hạn, địa chỉ trên đơn vị đã giải thể.",
+            "Findings to review: inconsistent ID numbers, missing fields, duplicate candidates, deceased with residence, expired temporary residence, abolished units."));
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/citizens", "Tra cứu công dân", "Find a citizen",
             "Tìm theo số định danh, họ tên và ngày sinh, hoặc theo xã/phường; xem hồ sơ, lịch sử thay đổi và hộ gia đình.",
             "Search by personal ID number, by name and date of birth, or by commune; open the record, its history and household."));
@@ -91,6 +96,7 @@ public static class RegistrySetup
         Deregister.Map(api);
         SeparateHousehold.Map(api);
         GetHousehold.Map(api);
+        QualityApi.Map(api);
         return endpoints;
     }
 }

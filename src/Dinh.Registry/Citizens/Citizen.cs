@@ -48,6 +48,9 @@ public sealed class Citizen
     public CitizenStatus Status { get; private set; } = CitizenStatus.Living;
     public DateOnly? DateOfDeath { get; private set; }
 
+    /// <summary>Set when a data steward merged this record into another (a duplicate): the survivor holds the person now.</summary>
+    public Guid? MergedIntoId { get; private set; }
+
     public string? IdCardNumber { get; private set; }
     public DateOnly? IdCardIssuedOn { get; private set; }
     public DateOnly? IdCardExpiresOn { get; private set; }
@@ -141,6 +144,16 @@ public sealed class Citizen
         BirthRegistrationProvince = number.ProvincePrefix;
     }
 
+    /// <summary>A duplicate record gives way to the survivor a data steward chose; it is kept, never deleted.</summary>
+    public void MergeInto(Guid survivorId)
+    {
+        if (MergedIntoId is not null || survivorId == Id)
+        {
+            throw new InvalidOperationException("The record is already merged, or would merge into itself.");
+        }
+        MergedIntoId = survivorId;
+    }
+
     /// <summary>Marks one more committed change: the version the next update must present.</summary>
     public void Touch(DateTimeOffset now)
     {
@@ -153,7 +166,8 @@ public sealed class Citizen
 public sealed class CitizenIdNumber
 {
     public long Id { get; private set; }
-    public Guid CitizenId { get; init; }
+    /// <summary>Settable for one reason: a merge moves the duplicate's numbers to the survivor, as cancelled aliases.</summary>
+    public Guid CitizenId { get; set; }
     public required string Number { get; init; }
     public DateTimeOffset AssignedAt { get; init; }
     public DateTimeOffset? CancelledAt { get; set; }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Dinh.Platform;
 using Dinh.Registry.Import;
+using Dinh.Registry.Quality;
 using Dinh.Registry.Seeding;
 using Dinh.Registry.Units;
 
@@ -12,6 +13,6 @@ public static class RegistryCommands
     public static IEnumerable<Command> Create(VerbRunner run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return [ImportCommands.Create(run), UnitsCommands.Create(run), SeedCommands.Create(run)];
+        return [ImportCommands.Create(run), UnitsCommands.Create(run), SeedCommands.Create(run), QualityCommands.Create(run)];
     }
 }

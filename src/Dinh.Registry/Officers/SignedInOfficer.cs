@@ -53,6 +53,7 @@ internal sealed record SignedInOfficer(Guid Id, OfficerRole Role, Jurisdiction J
         OfficerTask.CivilStatus => Role is OfficerRole.CivilStatus or OfficerRole.DataSteward,
         OfficerTask.Residence => Role is OfficerRole.ResidencePolice or OfficerRole.DataSteward,
         OfficerTask.Correction => Role is OfficerRole.DataSteward or OfficerRole.CivilStatus,
+        OfficerTask.DataQuality => Role is OfficerRole.DataSteward,
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
     };
 
@@ -65,4 +66,7 @@ internal enum OfficerTask
     CivilStatus,
     Residence,
     Correction,
+
+    /// <summary>Running the quality checks and reviewing findings: merge, dismiss, resolve. Data stewards only.</summary>
+    DataQuality,
 }

@@ -5,6 +5,7 @@ using Dinh.Registry.Events;
 using Dinh.Registry.Households;
 using Dinh.Registry.Import;
 using Dinh.Registry.Officers;
+using Dinh.Registry.Quality;
 using Dinh.Registry.Units;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,6 +27,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<CivilStatusEvent> Events => Set<CivilStatusEvent>();
     public DbSet<Officer> Officers => Set<Officer>();
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+    public DbSet<DataQualityFinding> Findings => Set<DataQualityFinding>();
+    public DbSet<QualityCount> QualityCounts => Set<QualityCount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -50,6 +53,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             mapping.HasIndex(m => m.NewCode);
         });
         modelBuilder.MapUnitTables();
+        modelBuilder.MapQualityTables();
 
         modelBuilder.Entity<Citizen>(citizen =>
         {
@@ -71,6 +75,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             citizen.Property(c => c.IdCardNumber).HasMaxLength(12);
             citizen.HasIndex(c => c.FatherId);
             citizen.HasIndex(c => c.MotherId);
+            citizen.HasIndex(c => c.MergedIntoId);
         });
         modelBuilder.Entity<CitizenIdNumber>(number =>
         {

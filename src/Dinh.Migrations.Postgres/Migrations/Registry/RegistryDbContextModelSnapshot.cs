@@ -200,6 +200,10 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                         .HasColumnType("character varying(12)")
                         .HasColumnName("id_card_number");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into_id");
+
                     b.Property<Guid?>("MotherId")
                         .HasColumnType("uuid")
                         .HasColumnName("mother_id");
@@ -258,6 +262,9 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
 
                     b.HasIndex("FatherId")
                         .HasDatabaseName("ix_citizens_father_id");
+
+                    b.HasIndex("MergedIntoId")
+                        .HasDatabaseName("ix_citizens_merged_into_id");
 
                     b.HasIndex("MotherId")
                         .HasDatabaseName("ix_citizens_mother_id");
@@ -696,6 +703,110 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                         .HasDatabaseName("ix_officers_login");
 
                     b.ToTable("officers", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Registry.Quality.DataQualityFinding", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CitizenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("citizen_id");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTimeOffset>("FoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("found_at");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("OtherCitizenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("other_citizen_id");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("review_note");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("UnitCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("unit_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_quality_findings");
+
+                    b.HasIndex("Kind", "CitizenId", "SubjectId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_data_quality_findings_open")
+                        .HasFilter("status = 1");
+
+                    b.HasIndex("Status", "UnitCode", "Kind")
+                        .HasDatabaseName("ix_data_quality_findings_status_unit_code_kind");
+
+                    b.HasIndex("Kind", "CitizenId", "SubjectId", "Status")
+                        .HasDatabaseName("ix_data_quality_findings_kind_citizen_id_subject_id_status");
+
+                    b.ToTable("data_quality_findings", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Registry.Quality.QualityCount", b =>
+                {
+                    b.Property<string>("UnitCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("unit_code");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("open_count");
+
+                    b.HasKey("UnitCode", "Kind")
+                        .HasName("pk_data_quality_counts");
+
+                    b.ToTable("data_quality_counts", (string)null);
                 });
 
             modelBuilder.Entity("Dinh.Registry.Units.AddressRemapWorkItem", b =>

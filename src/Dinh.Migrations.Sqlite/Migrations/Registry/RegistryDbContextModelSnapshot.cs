@@ -195,6 +195,10 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                         .HasColumnType("TEXT")
                         .HasColumnName("id_card_number");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("merged_into_id");
+
                     b.Property<Guid?>("MotherId")
                         .HasColumnType("TEXT")
                         .HasColumnName("mother_id");
@@ -253,6 +257,9 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
 
                     b.HasIndex("FatherId")
                         .HasDatabaseName("ix_citizens_father_id");
+
+                    b.HasIndex("MergedIntoId")
+                        .HasDatabaseName("ix_citizens_merged_into_id");
 
                     b.HasIndex("MotherId")
                         .HasDatabaseName("ix_citizens_mother_id");
@@ -685,6 +692,108 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                         .HasDatabaseName("ix_officers_login");
 
                     b.ToTable("officers", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Registry.Quality.DataQualityFinding", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CitizenId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("citizen_id");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTimeOffset>("FoundAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("found_at");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("OtherCitizenId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("other_citizen_id");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("review_note");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("UnitCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_quality_findings");
+
+                    b.HasIndex("Kind", "CitizenId", "SubjectId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_data_quality_findings_open")
+                        .HasFilter("status = 1");
+
+                    b.HasIndex("Status", "UnitCode", "Kind")
+                        .HasDatabaseName("ix_data_quality_findings_status_unit_code_kind");
+
+                    b.HasIndex("Kind", "CitizenId", "SubjectId", "Status")
+                        .HasDatabaseName("ix_data_quality_findings_kind_citizen_id_subject_id_status");
+
+                    b.ToTable("data_quality_findings", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Registry.Quality.QualityCount", b =>
+                {
+                    b.Property<string>("UnitCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit_code");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("open_count");
+
+                    b.HasKey("UnitCode", "Kind")
+                        .HasName("pk_data_quality_counts");
+
+                    b.ToTable("data_quality_counts", (string)null);
                 });
 
             modelBuilder.Entity("Dinh.Registry.Units.AddressRemapWorkItem", b =>
