@@ -75,18 +75,22 @@ phase "vacuum analyze; pgbench -i -s 10"
     CASE WHEN birth_day IS NOT NULL THEN format('%s-%s-%s', birth_year, lpad(birth_month::text, 2, '0'), lpad(birth_day::text, 2, '0'))
          WHEN birth_month IS NOT NULL THEN format('%s-%s', birth_year, lpad(birth_month::text, 2, '0'))
          ELSE birth_year::text END
-  FROM citizens ORDER BY random() LIMIT 2000" >"$work/people.tsv"
+  FROM citizens
+  -- The seeder gives some children of the current year a birth date later in the year; the API rightly refuses a
+  -- date of birth in the future (400), so those are not sampled.
+  WHERE make_date(birth_year, coalesce(birth_month, 1), coalesce(birth_day, 1)) <= current_date
+  ORDER BY random() LIMIT 2000" >"$work/people.tsv"
 jq -Rr 'split("\t") | "/api/registry/citizens?name=\(.[0] | @uri)&dateOfBirth=\(.[2])&purpose=benchmark"' "$work/people.tsv" >"$work/accented.paths"
 jq -Rr 'split("\t") | "/api/registry/citizens?name=\(.[1] | @uri)&dateOfBirth=\(.[2])&purpose=benchmark"' "$work/people.tsv" >"$work/ascii.paths"
 phase "sampled $(wc -l <"$work/lookup.paths") ID numbers and $(wc -l <"$work/people.tsv") name + date-of-birth pairs"
 
 echo "note: dinh serve runs with ASPNETCORE_ENVIRONMENT=Development only for the dev officer sign-in (/dev/sign-in)" >&2
-ASPNETCORE_ENVIRONMENT=Development Dinh__Demo__Seed=false "${dinh[@]}" serve --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+ASPNETCORE_ENVIRONMENT=Development Dinh__Demo__Seed=false "${dinh[@]}" serve --urls "http://127.0.0.1:$port" >"$root/bench/out/lookup-server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 120); do
   curl -sf -o /dev/null "$base/dev/sign-in" && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { cat "$root/bench/out/lookup-server.log" >&2; exit 1; }
   sleep 0.5
 done
 # The process that listens is the dotnet host started above: VmRSS is read from its /proc entry.
@@ -121,12 +125,18 @@ pgbench_out=$(pgbench -S -M prepared -c "$connections" -j 2 -T "$seconds" -n -h 
 tps=$(echo "$pgbench_out" | awk '/^tps = / { print $3; exit }')
 pg_latency=$(echo "$pgbench_out" | awk '/^latency average/ { print $4; exit }')
 phase "pgbench -S -M prepared -c $connections -j 2 -T $seconds"
+# Second peer, the floor of an audited read: the same indexed SELECT plus one durable INSERT and COMMIT per transaction.
+printf '%s\n' '\set aid random(1, 1000000)' 'BEGIN;' 'SELECT abalance FROM pgbench_accounts WHERE aid = :aid;' \
+  'INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 1, :aid, 0, CURRENT_TIMESTAMP);' 'END;' >"$work/audited.sql"
+half=$(( (seconds + 1) / 2 ))
+audited_out=$(pgbench -f "$work/audited.sql" -M prepared -c "$connections" -j 2 -T "$half" -n -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh pgbench 2>&1)
+audited_tps=$(echo "$audited_out" | awk '/^tps = / { print $3; exit }')
+phase "pgbench SELECT + INSERT + COMMIT -c $connections -j 2 -T $half"
 # Warm-up: JIT, connection pool, the sampled rows in shared buffers.
 load warmup "$work/lookup.paths" 5 >/dev/null
 phase "warm-up"
 lookup=$(load lookup "$work/lookup.paths" "$seconds")
 phase "lookup by ID number"
-half=$(( (seconds + 1) / 2 ))
 accented=$(load accented "$work/accented.paths" "$half")
 ascii=$(load ascii "$work/ascii.paths" "$half")
 phase "name + date-of-birth search"
@@ -134,18 +144,24 @@ phase "name + date-of-birth search"
 echo
 echo "registry lookup and search: $stored citizens in PostgreSQL $("${psql[@]}" -d postgres -At -c 'SHOW server_version'), $(nproc) CPUs, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 [ -n "$seed_line" ] && echo "$seed_line"
-echo "concurrency $connections (wrk -t 2, pgbench -j 2); $seconds s for pgbench and the lookup, $half s per search variant"
-awk -v tps="$tps" -v pglat="$pg_latency" -v lookup="$lookup" -v accented="$accented" -v ascii="$ascii" 'BEGIN {
+echo "concurrency $connections (wrk -t 2, pgbench -j 2); $seconds s for pgbench -S and the lookup, $half s for the other lines"
+awk -v tps="$tps" -v audited="$audited_tps" -v pglat="$pg_latency" -v lookup="$lookup" -v accented="$accented" -v ascii="$ascii" 'BEGIN {
   printf "%-46s %9s %8s %8s %8s %8s %7s %8s\n", "scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "RSS MiB", "vs peer"
   printf "%-46s %9.0f %8s %8s %8s %8s %7s %8.2f\n", "peer: pgbench -S -M prepared (avg " pglat " ms)", tps, "-", "-", "-", "-", "-", 1
+  printf "%-46s %9.0f %8s %8s %8s %8s %7s %8.2f\n", "peer: pgbench SELECT + INSERT + COMMIT", audited, "-", "-", "-", "-", "-", audited / tps
   n = split(lookup, l, " ")
   printf "%-46s %9.0f %8.2f %8.2f %8.2f %8d %7.0f %8.3f\n", "dinh GET /api/registry/citizens?number=", l[3], l[4], l[5], l[6], l[7] + l[8], l[9] / 1024, l[3] / tps
   split(accented, a, " ")
   printf "%-46s %9.0f %8.2f %8.2f %8.2f %8d %7.0f %8.3f\n", "dinh search name (with accents) + date of birth", a[3], a[4], a[5], a[6], a[7] + a[8], a[9] / 1024, a[3] / tps
   split(ascii, s, " ")
   printf "%-46s %9.0f %8.2f %8.2f %8.2f %8d %7.0f %8.3f\n", "dinh search name (ASCII) + date of birth", s[3], s[4], s[5], s[6], s[7] + s[8], s[9] / 1024, s[3] / tps
-  printf "target: lookup >= 0.25 of pgbench TPS: %.3f, %s\n", l[3] / tps, (l[3] / tps >= 0.25 ? "met" : "NOT met")
+  printf "target: lookup >= 0.25 of pgbench TPS: %.3f, %s (lookup vs SELECT + INSERT + COMMIT: %.3f)\n", l[3] / tps, (l[3] / tps >= 0.25 ? "met" : "NOT met"), l[3] / audited
   p95 = (a[5] > s[5] ? a[5] : s[5])
   printf "target: search p95 < 50 ms (issue: at 10,000,000 citizens): %.2f ms here, %s at this size\n", p95, (p95 < 50 ? "met" : "NOT met")
 }'
 printf 'total %.0f s\n' "$(( ($(now) - began) / 1000000 ))e-3"
+# 499 is logged for the requests wrk abandons when each run ends; anything else is a real failure.
+if grep 'responded [45][0-9][0-9]' "$root/bench/out/lookup-server.log" | grep -qv 'responded 499'; then
+  echo "answers other than 2xx/3xx (from the server log, bench/out/lookup-server.log):"
+  grep -o 'HTTP GET [^ ]* responded [45][0-9][0-9]' "$root/bench/out/lookup-server.log" | grep -v 'responded 499' | sort | uniq -c
+fi
