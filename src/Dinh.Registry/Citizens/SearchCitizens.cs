@@ -104,10 +104,14 @@ internal static class SearchCitizens
                 || (!db.Residences.Any(r => r.CitizenId == c.Id && r.EndedOn == null)
                     && db.Events.Any(e => e.CitizenId == c.Id && e.Kind == CivilStatusEventKind.Birth && communes.Contains(e.RegistrationUnitCode))));
         }
-        var total = await query.CountAsync(cancellationToken);
         // Same letters and tones (Hòa = Hoà) first, then the accent-free candidates (Hoa, Hóa …).
         var rows = await query.OrderByDescending(c => c.NameKeyTone == toneKey).ThenBy(c => c.NameKeyAscii).ThenBy(c => c.BirthYear).ThenBy(c => c.Id)
             .Skip((page - 1) * size).Take(size).ToListAsync(cancellationToken);
+        // A page that is not full ends the results, so it gives the total without a second round trip: most searches
+        // (every lookup by number) fit one page. Only a full page, or an empty one past the first, needs the count.
+        var total = rows.Count < size && (rows.Count > 0 || page == 1)
+            ? (page - 1) * size + rows.Count
+            : await query.CountAsync(cancellationToken);
         db.Audit(new Dinh.Platform.Auditing.AuditEvent(officer.Actor, "registry.citizen.searched", why!)
         {
             RequestId = http.TraceIdentifier,

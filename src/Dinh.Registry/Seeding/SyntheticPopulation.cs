@@ -90,9 +90,11 @@ internal sealed class SyntheticPopulation(Random random, IReadOnlyList<(string C
     private Citizen AddPerson(SyntheticHousehold household, string prefix, Sex sex, int age, string relation, string? surname)
     {
         var birthYear = today.Year - age;
+        // Children born this year are born by today, not later in the year.
+        var latest = birthYear == today.Year ? today : new DateOnly(birthYear, 12, 31);
         var dateOfBirth = random.Next(100) < 4
             ? new PartialDate(birthYear)
-            : new PartialDate(birthYear, 1 + random.Next(12), 1 + random.Next(28));
+            : PartialDate.From(new DateOnly(birthYear, 1, 1).AddDays(random.Next(latest.DayOfYear)));
         var name = $"{surname ?? PickSurname()} {(sex == Sex.Male ? Pick(MiddleMale) : Pick(MiddleFemale))} {(sex == Sex.Male ? Pick(GivenMale) : Pick(GivenFemale))}";
         PersonalIdNumber number;
         do

@@ -567,11 +567,16 @@ public sealed class RegistryRulesTests(SqliteApp app) : IClassFixture<SqliteApp>
 
         var first = await SearchAsync(officer, $"unit={SaiGon}&pageSize=2");
         var second = await SearchAsync(officer, $"unit={SaiGon}&pageSize=2&page=2");
+        var past = await SearchAsync(officer, $"unit={SaiGon}&pageSize=2&page=3");
         using var unknown = await officer.GetAsync("/api/registry/citizens?unit=12345&purpose=x");
 
         Assert.Equal(3, first.GetProperty("total").GetInt32());
         Assert.Equal(2, first.GetProperty("items").GetArrayLength());
         Assert.Equal(1, second.GetProperty("items").GetArrayLength());
+        // The total is the same whether it is counted (a full page, a page past the end) or read off a partial page.
+        Assert.Equal(3, second.GetProperty("total").GetInt32());
+        Assert.Equal(0, past.GetProperty("items").GetArrayLength());
+        Assert.Equal(3, past.GetProperty("total").GetInt32());
         await AssertFieldAsync(unknown, "unit", "unknown-unit");
     }
 
