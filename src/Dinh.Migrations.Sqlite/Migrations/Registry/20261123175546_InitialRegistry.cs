@@ -145,6 +145,7 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                     spouse_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     status = table.Column<int>(type: "INTEGER", nullable: false),
                     date_of_death = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    merged_into_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     id_card_number = table.Column<string>(type: "TEXT", maxLength: 12, nullable: true),
                     id_card_issued_on = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     id_card_expires_on = table.Column<DateOnly>(type: "TEXT", nullable: true),
@@ -175,6 +176,44 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_civil_status_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_quality_counts",
+                columns: table => new
+                {
+                    unit_code = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
+                    kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    open_count = table.Column<int>(type: "INTEGER", nullable: false),
+                    computed_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_data_quality_counts", x => new { x.unit_code, x.kind });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_quality_findings",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    citizen_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    subject_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    other_citizen_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    unit_code = table.Column<string>(type: "TEXT", maxLength: 5, nullable: true),
+                    score = table.Column<double>(type: "REAL", nullable: true),
+                    detail = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    status = table.Column<int>(type: "INTEGER", nullable: false),
+                    found_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    reviewed_by = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    reviewed_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    review_note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_data_quality_findings", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -333,6 +372,11 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                 column: "father_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_citizens_merged_into_id",
+                table: "citizens",
+                column: "merged_into_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_citizens_mother_id",
                 table: "citizens",
                 column: "mother_id");
@@ -362,6 +406,23 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                 name: "ix_civil_status_events_registration_unit_code",
                 table: "civil_status_events",
                 column: "registration_unit_code");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_data_quality_findings_kind_citizen_id_subject_id_status",
+                table: "data_quality_findings",
+                columns: new[] { "kind", "citizen_id", "subject_id", "status" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_data_quality_findings_status_unit_code_kind",
+                table: "data_quality_findings",
+                columns: new[] { "status", "unit_code", "kind" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_data_quality_findings_open",
+                table: "data_quality_findings",
+                columns: new[] { "kind", "citizen_id", "subject_id" },
+                unique: true,
+                filter: "status = 1");
 
             migrationBuilder.CreateIndex(
                 name: "ix_household_members_citizen_id",
@@ -432,6 +493,12 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
 
             migrationBuilder.DropTable(
                 name: "civil_status_events");
+
+            migrationBuilder.DropTable(
+                name: "data_quality_counts");
+
+            migrationBuilder.DropTable(
+                name: "data_quality_findings");
 
             migrationBuilder.DropTable(
                 name: "household_members");
