@@ -1,7 +1,7 @@
-using Dinh.Platform;
 using Dinh.Platform.Persistence;
 using Dinh.Platform.Web;
 using Dinh.Registry.Citizens;
+using Dinh.Registry.Contracts;
 using Dinh.Registry.Events;
 using Dinh.Registry.Households;
 using Dinh.Registry.Import;
@@ -10,10 +10,8 @@ using Dinh.Registry.Persistence;
 using Dinh.Registry.Quality;
 using Dinh.Registry.Seeding;
 using Dinh.Registry.Units;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,8 +20,6 @@ namespace Dinh.Registry;
 
 public static class RegistrySetup
 {
-    public const string DevSignInPath = "/dev/sign-in";
-
     public static IServiceCollection AddRegistry(this IServiceCollection services, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -35,6 +31,8 @@ public static class RegistrySetup
         services.AddScoped<SeedPopulation>();
         services.AddSingleton<IDatabaseSeeder, DemoPopulation>();
         services.AddScoped<RegistryAccess>();
+        services.AddScoped<CitizenDirectory>();
+        services.AddScoped<OfficerDirectory>();
         services.AddScoped<QualityCheck>();
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/quality", "Chất lượng dữ liệu", "Data quality",
             "Danh sách phát hiện: số định danh không khớp, thiếu trường bắt buộc, nghi trùng, đã mất còn cư trú, tạm trú hết hạn, địa chỉ trên đơn vị đã giải thể.",
@@ -45,37 +43,6 @@ public static class RegistrySetup
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/citizens/birth", "Đăng ký khai sinh", "Register a birth",
             "Tạo hồ sơ công dân và cấp số định danh cá nhân mới.", "Create the citizen record and assign a new personal ID number."));
 
-        if (environment.IsDevelopment())
-        {
-            // Until the Identity module brings real accounts: a cookie that says which demo officer one is. It is
-            // never registered outside Development, and the sign-in page has no route there (below).
-            services.AddAuthentication(SignedInOfficer.Scheme).AddCookie(SignedInOfficer.Scheme, options =>
-            {
-                options.Cookie.Name = ".Dinh.Officer.Dev";
-                options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Strict;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.LoginPath = DevSignInPath;
-                options.ExpireTimeSpan = TimeSpan.FromHours(8);
-                options.Events = new CookieAuthenticationEvents
-                {
-                    OnRedirectToLogin = context =>
-                    {
-                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                        return Task.CompletedTask;
-                    },
-                };
-            });
-            foreach (var officer in DemoOfficers.All)
-            {
-                services.AddSingleton(new DemoAccount($"officer ({officer.Role})", officer.Login, $"no password: {DevSignInPath}"));
-            }
-        }
-        else
-        {
-            services.Configure<RazorPagesOptions>(options =>
-                options.Conventions.AddPageRouteModelConvention("/Dev/SignIn", model => model.Selectors.Clear()));
-        }
         return services;
     }
 

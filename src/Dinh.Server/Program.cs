@@ -1,3 +1,4 @@
+using Dinh.Identity;
 using Dinh.Platform;
 using Dinh.Registry;
 using Dinh.Server.Hosting;
@@ -15,6 +16,7 @@ public partial class Program
         builder.AddDinhPlatform();   // persistence, audit trail, problem details, security headers, health, metrics
         builder.AddDinhWeb();        // pages, layout, language switch, OpenAPI
         builder.Services.AddRegistry(builder.Environment); // population registry, households, residence, civil status, units
+        builder.Services.AddIdentityModule(builder.Configuration, builder.Environment); // e-ID accounts, officers, OpenID Connect provider
 
         var app = builder.Build();
         app.UseDinhPlatform();
@@ -22,6 +24,7 @@ public partial class Program
         app.MapDinhPlatform();
         app.MapDinhWeb();
         app.MapRegistry();
+        app.MapIdentity();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Dinh.Registry.Citizens;
+using Dinh.Registry.Contracts;
 using Dinh.Registry.Households;
 using Dinh.Registry.Officers;
 using Dinh.Registry.Persistence;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Registry.Events;
 
@@ -80,6 +82,16 @@ internal static class RegisterDeath
             spouse.Divorce();
             CitizenHistory.Record(db, http, spouse, officer, "registry.spouse.widowed", legalBasis, purpose, spouseBefore, now);
         }
-        return await CivilStatusEvents.SaveAsync(db, access, http, citizen, cancellationToken);
+        var saved = await CivilStatusEvents.SaveAsync(db, access, http, citizen, cancellationToken);
+        if (saved.Result is Ok<CitizenView>)
+        {
+            // After the commit: an observer's failure cannot undo the death; the identity module also refuses a
+            // deceased citizen at every sign-in, so a missed notification still locks them out.
+            foreach (var observer in http.RequestServices.GetServices<ICitizenLifeEvents>())
+            {
+                await observer.CitizenDiedAsync(citizen.Id, CancellationToken.None);
+            }
+        }
+        return saved;
     }
 }

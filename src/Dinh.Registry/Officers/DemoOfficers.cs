@@ -4,7 +4,7 @@ namespace Dinh.Registry.Officers;
 /// The officers one can sign in as in Development. Unit codes are those of the 2025 structure: Hà Nội (01),
 /// Phường Ba Đình (00004), Phường Hoàn Kiếm (00070).
 /// </summary>
-internal static class DemoOfficers
+public static class DemoOfficers
 {
     public static readonly IReadOnlyList<Officer> All =
     [

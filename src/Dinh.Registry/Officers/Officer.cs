@@ -23,7 +23,7 @@ public sealed record Jurisdiction(JurisdictionLevel Level, string? UnitCode)
     public static readonly Jurisdiction National = new(JurisdictionLevel.National, null);
 }
 
-/// <summary>A registry officer. Until the Identity module brings real accounts, officers sign in through the development sign-in.</summary>
+/// <summary>A registry officer: the directory entry of an officer's account (the identity module keeps it; the ids are the same).</summary>
 public sealed class Officer
 {
     public Guid Id { get; init; }

@@ -9,7 +9,6 @@ namespace Dinh.Registry.Officers;
 /// </summary>
 internal sealed record SignedInOfficer(Guid Id, OfficerRole Role, Jurisdiction Jurisdiction)
 {
-    public const string Scheme = "DinhOfficerDev";
     public const string IdClaim = "dinh:officer";
     public const string RoleClaim = "dinh:officer-role";
     public const string LevelClaim = "dinh:jurisdiction-level";
@@ -30,7 +29,7 @@ internal sealed record SignedInOfficer(Guid Id, OfficerRole Role, Jurisdiction J
         return new SignedInOfficer(id, role, new Jurisdiction(level, string.IsNullOrEmpty(unit) ? null : unit));
     }
 
-    public static ClaimsPrincipal ToPrincipal(Officer officer)
+    public static List<Claim> ClaimsOf(Officer officer)
     {
         ArgumentNullException.ThrowIfNull(officer);
         var claims = new List<Claim>
@@ -43,7 +42,7 @@ internal sealed record SignedInOfficer(Guid Id, OfficerRole Role, Jurisdiction J
         {
             claims.Add(new Claim(UnitClaim, code));
         }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, IdClaim, RoleClaim));
+        return claims;
     }
 
     /// <summary>Which roles may do what: civil status registers events, the police registers residence, data stewards correct.</summary>

@@ -18,8 +18,11 @@ public sealed class RegistryBrowserTests(BrowserApp browser) : IClassFixture<Bro
         }
 
         await tab.Page.GotoAsync("/officer/citizens");
-        await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đăng nhập thử (môi trường phát triển)");
-        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Cán bộ hộ tịch, Phường Ba Đình" }).ClickAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đăng nhập");
+        await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(RegistryDriver.CivilStatusBaDinh);
+        await tab.Page.GetByLabel("Mật khẩu").FillAsync(Dinh.Identity.Seeding.DemoAccounts.OfficerPassword);
+        await tab.Page.GetByLabel("Mã xác thực (nếu có)").FillAsync(Dinh.Tests.Infrastructure.Totp.Code(Dinh.Identity.Seeding.DemoAccounts.StaffTotpKey));
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
         await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Tra cứu công dân");
 
         await tab.Page.GetByLabel("Họ, chữ đệm và tên").FillAsync("nguyen thi hoa binh");

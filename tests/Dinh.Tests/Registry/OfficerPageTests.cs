@@ -11,14 +11,14 @@ public sealed class OfficerPageTests(SqliteApp app) : IClassFixture<SqliteApp>
     private RegistryDriver Registry => new(app);
 
     [Fact]
-    public async Task Officer_pages_send_an_anonymous_visitor_to_the_development_sign_in()
+    public async Task Officer_pages_send_an_anonymous_visitor_to_the_sign_in_page()
     {
         using var client = app.CreateClient();
 
         using var response = await client.GetAsync("/officer/citizens");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/dev/sign-in?returnUrl=", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Contains("/account/login?ReturnUrl=%2Fofficer%2Fcitizens", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]

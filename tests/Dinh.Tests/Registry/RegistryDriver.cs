@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dinh.Registry.Persistence;
 using Dinh.Registry.Units;
+using Dinh.Tests.Identity;
 using Dinh.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,20 +63,12 @@ public sealed class RegistryDriver(DinhApp app)
         SearchKey = Dinh.Registry.Contracts.VietnameseText.AsciiKey(name),
     };
 
-    /// <summary>A client signed in as a demo officer through the development sign-in page (form post with antiforgery).</summary>
+    /// <summary>A client signed in as a demo officer through the real sign-in page: password and TOTP code.</summary>
     public async Task<HttpClient> SignInAsync(string login)
     {
         await SeedUnitsAsync();
         LastApp = app;
-        var client = app.CreateClient(cookies: new CookieContainer());
-        var token = await DinhApp.GetAntiforgeryTokenAsync(client, "/dev/sign-in");
-        using var response = await client.PostAsync("/dev/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["login"] = login,
-            ["__RequestVerificationToken"] = token,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return client;
+        return await AccountsDriver.SignInStaffAsync(app, login);
     }
 
     public static async Task<JsonElement> RegisterBirthAsync(HttpClient client, string name, string dateOfBirth = "1990-05-01", string sex = "male",

@@ -28,7 +28,7 @@ public abstract class RegistryTests(DinhApp fixture)
     }
 
     [Fact]
-    public async Task Development_sign_in_does_not_exist_outside_Development()
+    public async Task Demo_accounts_exist_only_in_Development_and_the_old_development_sign_in_is_gone()
     {
         await using var production = Registry.App.Factory.WithWebHostBuilder(host => host.UseEnvironment("Production"));
         using var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -37,8 +37,9 @@ public abstract class RegistryTests(DinhApp fixture)
         using var development = await Registry.App.CreateClient().GetAsync("/dev/sign-in");
 
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, development.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, development.StatusCode);
         Assert.Empty(production.Services.GetServices<Dinh.Platform.DemoAccount>());
+        Assert.NotEmpty(Registry.App.Factory.Services.GetServices<Dinh.Platform.DemoAccount>());
     }
 
     [Fact]

@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Dinh.Registry.Pages.Officer;
 
@@ -27,19 +25,8 @@ internal abstract class OfficerPageModel : PageModel
 
     public string? Error(string name) => Errors.GetValueOrDefault(name);
 
-    /// <summary>Null when an officer is signed in; else the way to sign in (Development) or a 401.</summary>
-    protected IActionResult? SignInFirst()
-    {
-        if (Officer is not null)
-        {
-            return null;
-        }
-        if (HttpContext.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment())
-        {
-            return Redirect($"{RegistrySetup.DevSignInPath}?returnUrl={Uri.EscapeDataString(Request.Path + Request.QueryString)}");
-        }
-        return StatusCode(StatusCodes.Status401Unauthorized);
-    }
+    /// <summary>Null when an officer is signed in; else a challenge: the sign-in page for a browser, 401 for an API client.</summary>
+    protected IActionResult? SignInFirst() => Officer is null ? Challenge() : null;
 
     /// <summary>Shows a handler's refusal on the page: field errors next to their fields, other problems above the form.</summary>
     protected PageResult Show(IResult result)

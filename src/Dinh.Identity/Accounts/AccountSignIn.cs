@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Security.Claims;
+using Dinh.Identity.Persistence;
+using Dinh.Registry.Contracts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Identity.Accounts;
+
+public enum SignInFailure
+{
+    None = 0,
+
+    /// <summary>Unknown login, wrong password or wrong second factor: one answer for all, so nothing tells them apart.</summary>
+    Invalid = 1,
+    LockedOut = 2,
+    Locked = 3,
+}
+
+/// <summary>
+/// Password (and TOTP) sign-in with Identity's hasher and lockout. An unknown login costs the same hash verification
+/// as a known one and gets the same answer; a locked or deceased citizen's account is refused after the password is
+/// checked, so the lock itself is not an oracle for the password.
+/// </summary>
+public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers,
+    IPasswordHasher<Account> hasher, TimeProvider clock)
+{
+    // A real hash of a random password, so unknown logins take as long as known ones.
+    private static readonly Lazy<string> DummyHash = new(() =>
+        new PasswordHasher<Account>(Microsoft.Extensions.Options.Options.Create(IdentitySetup.HasherOptions)).HashPassword(new Account(), Guid.NewGuid().ToString()));
+
+    public async Task<(Account? Account, SignInFailure Failure)> CheckAsync(string? login, string? password, string? code, HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        login = (login ?? "").Trim();
+        password ??= "";
+        var account = login.Length is > 0 and <= 256 ? await users.FindByNameAsync(login) : null;
+        if (account is null || account.PasswordHash is null)
+        {
+            hasher.VerifyHashedPassword(new Account(), DummyHash.Value, password);
+            return (null, SignInFailure.Invalid);
+        }
+        if (await users.IsLockedOutAsync(account))
+        {
+            hasher.VerifyHashedPassword(account, DummyHash.Value, password);
+            await RecordAsync(account, LoginOutcome.LockedOut, http);
+            return (account, SignInFailure.LockedOut);
+        }
+        // CheckPasswordAsync rehashes an old or weaker hash on success (Identity's SuccessRehashNeeded).
+        if (!await users.CheckPasswordAsync(account, password))
+        {
+            await users.AccessFailedAsync(account);
+            await RecordAsync(account, LoginOutcome.WrongPassword, http);
+            return (account, SignInFailure.Invalid);
+        }
+        if (account.TwoFactorEnabled || account.IsStaff)
+        {
+            var digits = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
+            if (!account.TwoFactorEnabled || digits.Length != 6
+                || !await users.VerifyTwoFactorTokenAsync(account, TokenOptions.DefaultAuthenticatorProvider, digits))
+            {
+                await users.AccessFailedAsync(account);
+                await RecordAsync(account, LoginOutcome.WrongSecondFactor, http);
+                return (account, SignInFailure.Invalid);
+            }
+        }
+        if (account.Lock == AccountLock.None && account.CitizenId is { } citizenId
+            && await citizens.FindAsync(citizenId, http.RequestAborted) is { Deceased: true })
+        {
+            await LockAsync(account, AccountLock.Deceased, "registry: deceased", "system:registry", "Decree 69/2024 Art. 15");
+        }
+        if (account.Lock != AccountLock.None)
+        {
+            await RecordAsync(account, LoginOutcome.Locked, http);
+            return (account, SignInFailure.Locked);
+        }
+        await users.ResetAccessFailedCountAsync(account);
+        return (account, SignInFailure.None);
+    }
+
+    /// <summary>Opens a session for a checked account and sets the cookie.</summary>
+    public async Task<ClaimsPrincipal> SignInAsync(Account account, HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(http);
+        var now = clock.GetUtcNow();
+        var session = new AccountSession
+        {
+            Id = Guid.CreateVersion7(now),
+            AccountId = account.Id,
+            CreatedAt = now,
+            LastSeenAt = now,
+            Device = Device(http),
+            Address = http.Connection.RemoteIpAddress?.ToString(),
+            Methods = account.TwoFactorEnabled ? "pwd otp" : "pwd",
+        };
+        db.Sessions.Add(session);
+        db.LoginEvents.Add(Event(account, LoginOutcome.Success, http, now));
+        db.Audit(IdentityAudit.Of($"account:{account.Id}", "account.signed-in", $"account:{account.Id}", "sign-in",
+            "Decree 69/2024 Art. 12", http.TraceIdentifier, null));
+        await db.SaveChangesAsync(http.RequestAborted);
+
+        var principal = await PrincipalAsync(account, session, http.RequestAborted);
+        await http.SignInAsync(AccountCookie.Scheme, principal);
+        return principal;
+    }
+
+    public async Task<ClaimsPrincipal> PrincipalAsync(Account account, AccountSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(session);
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, account.Id.ToString()),
+            new(AccountCookie.SessionClaim, session.Id.ToString()),
+            new(AccountCookie.KindClaim, account.Kind.ToString()),
+            new(AccountCookie.LevelClaim, account.Acr),
+            new(AccountCookie.AuthTimeClaim, session.CreatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        };
+        claims.AddRange(session.Methods.Split(' ').Select(m => new Claim(AccountCookie.MethodsClaim, m)));
+        if (account.DisplayName is { } name)
+        {
+            claims.Add(new Claim(ClaimTypes.Name, name));
+        }
+        if (account.Kind == AccountKind.Administrator)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, AccountCookie.AdministratorRole));
+        }
+        if (account.Kind == AccountKind.Officer && await officers.FindAsync(account.Id, cancellationToken) is { } officer)
+        {
+            claims.AddRange(OfficerDirectory.Claims(officer));
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, AccountCookie.Scheme, ClaimTypes.Name, ClaimTypes.Role));
+    }
+
+    /// <summary>Locks an account, revokes its sessions and OpenID tokens; audited with the reason.</summary>
+    public async Task LockAsync(Account account, AccountLock kind, string reason, string actor, string legalBasis, string? requestId = null)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var now = clock.GetUtcNow();
+        account.Lock = kind;
+        account.LockReason = reason;
+        account.LockedAt = now;
+        db.Audit(IdentityAudit.Of(actor, "account.locked", $"account:{account.Id}", reason, legalBasis, requestId, kind.ToString()));
+        await users.UpdateAsync(account);
+        await RevokeEverywhereAsync(account.Id, now);
+    }
+
+    /// <summary>Ends every browser session and revokes every token the provider issued for the account.</summary>
+    public async Task RevokeEverywhereAsync(Guid accountId, DateTimeOffset now)
+    {
+        await db.Sessions.Where(s => s.AccountId == accountId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
+        // Tokens are linked to the account through their authorization entries (subject = account id): revoking
+        // those makes every access and refresh token issued under them fail validation and introspection.
+        var subject = accountId.ToString();
+        await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization<Guid>>()
+            .Where(a => a.Subject == subject && a.Status == OpenIddict.Abstractions.OpenIddictConstants.Statuses.Valid)
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.Status, OpenIddict.Abstractions.OpenIddictConstants.Statuses.Revoked));
+    }
+
+    private async Task RecordAsync(Account account, LoginOutcome outcome, HttpContext http)
+    {
+        db.LoginEvents.Add(Event(account, outcome, http, clock.GetUtcNow()));
+        await db.SaveChangesAsync(http.RequestAborted);
+    }
+
+    private static LoginEvent Event(Account account, LoginOutcome outcome, HttpContext http, DateTimeOffset now) => new()
+    {
+        AccountId = account.Id,
+        At = now,
+        Outcome = outcome,
+        Device = Device(http),
+        Address = http.Connection.RemoteIpAddress?.ToString(),
+    };
+
+    internal static string? Device(HttpContext http)
+    {
+        var agent = http.Request.Headers.UserAgent.ToString();
+        return agent.Length == 0 ? null : agent[..Math.Min(agent.Length, 200)];
+    }
+}

@@ -1,0 +1,95 @@
+using Dinh.Identity.Accounts;
+using Dinh.Identity.Level2;
+using Dinh.Identity.Oidc;
+using Dinh.Identity.Persistence;
+using Dinh.Identity.Seeding;
+using Dinh.Platform;
+using Dinh.Platform.Persistence;
+using Dinh.Platform.Web;
+using Dinh.Registry.Contracts;
+using Dinh.Registry.Officers;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Dinh.Identity;
+
+public static class IdentitySetup
+{
+    /// <summary>
+    /// PBKDF2-HMAC-SHA512 (Identity's V3 format) at OWASP's 2023 figure of 210,000 iterations; hashes made with fewer
+    /// are upgraded at the next successful sign-in.
+    /// </summary>
+    public static PasswordHasherOptions HasherOptions { get; } = new() { IterationCount = 210_000 };
+
+    public static IServiceCollection AddIdentityModule(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        services.AddDinhDbContext<AccountsDbContext>();
+        services.Configure<PasswordHasherOptions>(o => o.IterationCount = HasherOptions.IterationCount);
+        services.AddIdentityCore<Account>(options =>
+            {
+                options.User.RequireUniqueEmail = false;
+                options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@";
+                // NIST SP 800-63B: length, not composition rules.
+                options.Password.RequiredLength = 10;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 4;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddUserStore<Microsoft.AspNetCore.Identity.EntityFrameworkCore.UserOnlyStore<Account, AccountsDbContext, Guid>>()
+            .AddDefaultTokenProviders();
+        services.AddAuthentication(AccountCookie.Scheme).AddCookie(AccountCookie.Scheme, AccountCookie.Configure);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(IdentityPolicies.Administrator, p => p.AddAuthenticationSchemes(AccountCookie.Scheme).RequireRole(AccountCookie.AdministratorRole));
+
+        services.AddScoped<AccountSignIn>();
+        services.AddScoped<ICitizenLifeEvents, DeathLocksAccount>();
+        services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();
+        services.AddOidcProvider(configuration, environment);
+        services.AddSingleton<IDatabaseSeeder, DemoAccounts>();
+        if (configuration.GetValue<bool>("Dinh:Demo:Accounts"))
+        {
+            var staff = $"{DemoAccounts.OfficerPassword} + TOTP key {DemoAccounts.StaffTotpKey}";
+            foreach (var officer in DemoOfficers.All)
+            {
+                services.AddSingleton(new DemoAccount($"officer ({officer.Role}, {officer.JurisdictionCode ?? "national"})", officer.Login, staff));
+            }
+            services.AddSingleton(new DemoAccount("administrator", DemoAccounts.AdministratorLogin, staff));
+            // Resolved when the banner prints, after the seeders have run: the demo citizen's ID number comes from the database.
+            services.AddSingleton(sp => new DemoAccount("citizen (level 2)", DemoAccounts.CitizenLogin(sp) ?? "(no demo population)", DemoAccounts.CitizenPassword));
+        }
+
+        services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/account/register", "Đăng ký tài khoản định danh điện tử", "Register an e-ID account",
+            "Tài khoản mức 1: số định danh cá nhân, họ tên, ngày sinh, số điện thoại; xác minh bằng mã gửi qua SMS.",
+            "Level 1: personal ID number, name, date of birth and phone, verified by a code sent by SMS."));
+        services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/account", "Tài khoản của tôi", "My account",
+            "Mật khẩu, xác thực hai bước, phiên đăng nhập, lịch sử đăng nhập, ứng dụng đã kết nối.",
+            "Password, two-step verification, sessions, sign-in history, connected apps."));
+        services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid", "Định danh điện tử mức 2", "e-ID level 2",
+            "Kiểm tra thẻ căn cước gắn chip và sinh trắc học, nâng tài khoản lên mức 2; khóa và mở khóa tài khoản.",
+            "Check the chip card and biometrics, raise an account to level 2; lock and unlock accounts."));
+        services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/clients", "Ứng dụng kết nối (OpenID Connect)", "Applications (OpenID Connect)",
+            "Đăng ký ứng dụng bên thứ ba đăng nhập bằng Dinh: địa chỉ chuyển hướng, phạm vi, mức định danh tối thiểu.",
+            "Register third-party applications that log in with Dinh: redirect URIs, scopes, minimum level."));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIdentity(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapOidcEndpoints();
+        return endpoints;
+    }
+}
+
+public static class IdentityPolicies
+{
+    public const string Administrator = "administrator";
+}

@@ -1,0 +1,58 @@
+using Dinh.Identity.Accounts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Dinh.Identity.Pages.Account;
+
+/// <summary>
+/// Sign-in with the personal ID number (citizens) or the staff login, the password, and the TOTP code when the
+/// account has one (always for officers and administrators). One message for every failure.
+/// </summary>
+internal sealed class LoginModel(AccountSignIn signIn, IStringLocalizer<IdentityText> text) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty]
+    public string? Login { get; set; }
+
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnPostAsync([FromForm] string? password, [FromForm] string? code)
+    {
+        if (Login is { Length: > 256 } || password is { Length: > 1024 } || code is { Length: > 20 })
+        {
+            Error = text["Login.Invalid"];
+            return Page();
+        }
+        var (account, failure) = await signIn.CheckAsync(Login, password, code, HttpContext);
+        switch (failure)
+        {
+            case SignInFailure.None:
+                await signIn.SignInAsync(account!, HttpContext);
+                return LocalRedirect(SafeReturn(ReturnUrl, account!));
+            case SignInFailure.LockedOut:
+                Error = text["Login.LockedOut"];
+                break;
+            case SignInFailure.Locked:
+                Error = text["Login.Locked"];
+                break;
+            default:
+                Error = text["Login.Invalid"];
+                break;
+        }
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private string SafeReturn(string? returnUrl, Accounts.Account account) =>
+        returnUrl is { Length: > 0 } && Url.IsLocalUrl(returnUrl) ? returnUrl
+        : account.Kind switch
+        {
+            AccountKind.Officer => "/officer",
+            AccountKind.Administrator => "/admin",
+            _ => "/account",
+        };
+}

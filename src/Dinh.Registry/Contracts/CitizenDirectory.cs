@@ -1,0 +1,104 @@
+using Dinh.Registry.Citizens;
+using Dinh.Registry.Officers;
+using Dinh.Registry.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Registry.Contracts;
+
+/// <summary>What other modules may know of a citizen to identify them: no address, no family beyond the parents' ids.</summary>
+public sealed record CitizenIdentity(Guid Id, string PersonalIdNumber, string FullName, PartialDate DateOfBirth, Sex Sex, bool Deceased,
+    Guid? FatherId, Guid? MotherId, DateOnly? IdCardExpiresOn)
+{
+    /// <summary>Whole years of age on a day; a partial date counts from its earliest possible day.</summary>
+    public int AgeOn(DateOnly day)
+    {
+        var born = DateOfBirth.Earliest;
+        var age = day.Year - born.Year;
+        return day < born.AddYears(age) ? age - 1 : age;
+    }
+
+    public bool IsChildOf(Guid parentId) => FatherId == parentId || MotherId == parentId;
+}
+
+/// <summary>
+/// The registry's read contract for the identity module: find a citizen by a personal ID number (a cancelled number
+/// resolves to the current record; a merged duplicate to its survivor) and compare names with the matching keys of
+/// DOMAIN.md §9.3. Reads only; nothing here is audited because nothing here is shown to anyone: callers that show
+/// data audit it themselves.
+/// </summary>
+public sealed class CitizenDirectory(RegistryDbContext db)
+{
+    public async Task<CitizenIdentity?> FindByNumberAsync(string? personalIdNumber, CancellationToken cancellationToken)
+    {
+        if (!PersonalIdNumber.TryParse(personalIdNumber, out var number))
+        {
+            return null;
+        }
+        var id = await db.IdNumbers.AsNoTracking().Where(n => n.Number == number.Value).Select(n => (Guid?)n.CitizenId)
+            .FirstOrDefaultAsync(cancellationToken);
+        id ??= await db.Citizens.AsNoTracking().Where(c => c.PersonalIdNumber == number.Value).Select(c => (Guid?)c.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        return id is { } found ? await FindAsync(found, cancellationToken) : null;
+    }
+
+    public async Task<CitizenIdentity?> FindAsync(Guid citizenId, CancellationToken cancellationToken)
+    {
+        for (var hops = 0; hops < 5; hops++)
+        {
+            var citizen = await db.Citizens.AsNoTracking().FirstOrDefaultAsync(c => c.Id == citizenId, cancellationToken);
+            if (citizen is null)
+            {
+                return null;
+            }
+            if (citizen.MergedIntoId is not { } survivor)
+            {
+                return new CitizenIdentity(citizen.Id, citizen.PersonalIdNumber, citizen.FullName, citizen.DateOfBirth, citizen.Sex,
+                    citizen.Status == CitizenStatus.Deceased, citizen.FatherId, citizen.MotherId, citizen.IdCardExpiresOn);
+            }
+            citizenId = survivor;
+        }
+        return null;
+    }
+
+    /// <summary>A living adult with a full date of birth (the demo's citizen account); null when the registry has none.</summary>
+    public async Task<CitizenIdentity?> AnyAdultAsync(CancellationToken cancellationToken)
+    {
+        var id = await db.Citizens.AsNoTracking()
+            .Where(c => c.Status == CitizenStatus.Living && c.MergedIntoId == null && c.BirthYear < 2000 && c.BirthYear > 1960 && c.BirthDay != null)
+            .OrderBy(c => c.PersonalIdNumber).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
+        return id is { } found ? await FindAsync(found, cancellationToken) : null;
+    }
+
+    /// <summary>Same person's name as typed: insensitive to case, to Unicode form and to where the tone mark sits.</summary>
+    public static bool SameName(string? typed, string recorded) =>
+        !string.IsNullOrWhiteSpace(typed) && VietnameseText.ToneKey(typed) == VietnameseText.ToneKey(recorded);
+}
+
+/// <summary>Told after the registry commits a change other modules act on (the identity module locks a deceased citizen's account).</summary>
+public interface ICitizenLifeEvents
+{
+    Task CitizenDiedAsync(Guid citizenId, CancellationToken cancellationToken);
+}
+
+/// <summary>The registry's officer directory, kept by the identity module when it creates officers' accounts.</summary>
+public sealed class OfficerDirectory(RegistryDbContext db)
+{
+    public async Task UpsertAsync(Officer officer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        var existing = await db.Officers.FirstOrDefaultAsync(o => o.Id == officer.Id, cancellationToken);
+        if (existing is not null)
+        {
+            db.Officers.Remove(existing);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        db.Officers.Add(officer);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public Task<Officer?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Officers.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+
+    /// <summary>The claims a signed-in officer carries: opaque id, role and jurisdiction; never a name or an ID number.</summary>
+    public static IEnumerable<System.Security.Claims.Claim> Claims(Officer officer) => SignedInOfficer.ClaimsOf(officer);
+}
