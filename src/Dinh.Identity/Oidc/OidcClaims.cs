@@ -28,7 +28,7 @@ public sealed class OidcClaims(AccountsDbContext db, CitizenDirectory citizens, 
         identity.SetClaims(Claims.AuthenticationMethodReference, [.. cookie.FindAll(AccountCookie.MethodsClaim).Select(c => c.Value)]);
         if (AccountCookie.AuthenticatedAt(cookie) is { } at)
         {
-            identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+            identity.AddClaim(new Claim(Claims.AuthenticationTime, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         }
         identity.SetScopes(scopes);
         identity.SetDestinations(claim => claim.Type switch

@@ -1,6 +1,7 @@
 using System.Net;
 using Dinh.Identity.Seeding;
 using Dinh.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Tests.Identity;
 
@@ -27,5 +28,34 @@ public static class AccountsDriver
             ["ReturnUrl"] = returnUrl ?? "",
             ["__RequestVerificationToken"] = token,
         }));
+    }
+}
+
+/// <summary>A citizen with a registry record and a level-1 or level-2 account, made through the real services.</summary>
+public sealed record TestCitizen(Guid CitizenId, Guid AccountId, string Number, string Name, string Password);
+
+public static class CitizenAccounts
+{
+    public const string Password = "mat-khau-thu-nghiem-2026";
+
+    public static async Task<TestCitizen> CreateAsync(DinhApp app, Dinh.Identity.Accounts.AssuranceLevel level = Dinh.Identity.Accounts.AssuranceLevel.Level1,
+        string dateOfBirth = "1990-05-01")
+    {
+        var registry = new Dinh.Tests.Registry.RegistryDriver(app);
+        using var officer = await registry.SignInAsync(Dinh.Tests.Registry.RegistryDriver.CivilStatusBaDinh);
+        var name = Dinh.Tests.Registry.RegistryDriver.UniqueName("Thu");
+        var born = await Dinh.Tests.Registry.RegistryDriver.RegisterBirthAsync(officer, name, dateOfBirth, "female");
+        var citizenId = born.GetProperty("id").GetGuid();
+        var number = born.GetProperty("personalIdNumber").GetString()!;
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Dinh.Identity.Accounts.Account>>();
+        var account = new Dinh.Identity.Accounts.Account
+        {
+            Id = Guid.CreateVersion7(), UserName = number, Kind = Dinh.Identity.Accounts.AccountKind.Citizen, CitizenId = citizenId, Level = level,
+            CreatedAt = TimeProvider.System.GetUtcNow(), PhoneNumber = "+84912345678", PhoneNumberConfirmed = true, LockoutEnabled = true,
+        };
+        var result = await users.CreateAsync(account, Password);
+        Assert.True(result.Succeeded, string.Join(";", result.Errors.Select(e => e.Code)));
+        return new TestCitizen(citizenId, account.Id, number, name, Password);
     }
 }
