@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using Dinh.Identity.Accounts;
+using Dinh.Identity.Oidc;
+using Dinh.Identity.Persistence;
+using Dinh.Platform;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Dinh.Identity.Cli;
+
+/// <summary>`dinh clients add|list` and `dinh keys rotate|list`.</summary>
+public static class IdentityCommands
+{
+    public static IEnumerable<Command> Create(VerbRunner run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return [Clients(run), Keys(run)];
+    }
+
+    private static Command Clients(VerbRunner run)
+    {
+        var clients = new Command("clients", "Applications that log in with Dinh (OpenID Connect relying parties and agency systems).");
+        var id = new Option<string>("--client-id") { Description = "The client identifier.", Required = true };
+        var name = new Option<string>("--name") { Description = "The name shown on the consent page.", Required = true };
+        var redirect = new Option<string[]>("--redirect-uri") { Description = "A redirect URI, matched exactly (repeat for several).", AllowMultipleArgumentsPerToken = true };
+        var postLogout = new Option<string[]>("--post-logout-uri") { Description = "A post-logout redirect URI (repeat for several).", AllowMultipleArgumentsPerToken = true };
+        var scopes = new Option<string[]>("--scope") { Description = "An allowed scope: openid profile birthdate personal_id phone email address household offline_access registry.read.", AllowMultipleArgumentsPerToken = true };
+        var grants = new Option<string[]>("--grant") { Description = "authorization_code (with refresh_token) and/or client_credentials.", AllowMultipleArgumentsPerToken = true };
+        var auth = new Option<string>("--auth") { Description = "private_key_jwt (recommended for agencies), client_secret_basic, client_secret_post, or none (a public client: PKCE only).", DefaultValueFactory = _ => "private_key_jwt" };
+        var jwks = new Option<FileInfo?>("--jwks-file") { Description = "The client's public keys (a JWK or a JWK set, JSON) for private_key_jwt." };
+        var minLevel = new Option<int>("--min-level") { Description = "The lowest e-ID level the client accepts (1 or 2).", DefaultValueFactory = _ => 1 };
+        var logo = new Option<string?>("--logo") { Description = "Logo URL shown on the consent page." };
+        var sector = new Option<string?>("--sector") { Description = "Sector of the pairwise subject (clients of one agency may share it); default: the client id." };
+        var alg = new Option<string>("--alg") { Description = "Signing algorithm of its tokens: ES256 (default) or RS256.", DefaultValueFactory = _ => "ES256" };
+        var add = new Command("add", "Register an application. A client secret, when the method needs one, is generated and printed once.")
+            { id, name, redirect, postLogout, scopes, grants, auth, jwks, minLevel, logo, sector, alg };
+        add.SetAction((result, cancellationToken) => run(async (services, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            var clientId = result.GetValue(id)!.Trim();
+            if (await applications.FindByClientIdAsync(clientId, ct) is not null)
+            {
+                await Console.Error.WriteLineAsync($"A client '{clientId}' already exists.");
+                return 2;
+            }
+            var method = result.GetValue(auth)!;
+            var descriptor = new OpenIddictApplicationDescriptor
+            {
+                ClientId = clientId,
+                DisplayName = result.GetValue(name),
+                ConsentType = ConsentTypes.Explicit,
+                ClientType = method == "none" ? ClientTypes.Public : ClientTypes.Confidential,
+            };
+            string? secret = null;
+            switch (method)
+            {
+                case "private_key_jwt":
+                    if (result.GetValue(jwks) is not { Exists: true } file)
+                    {
+                        await Console.Error.WriteLineAsync("private_key_jwt needs --jwks-file with the client's public key.");
+                        return 2;
+                    }
+                    var json = await File.ReadAllTextAsync(file.FullName, ct);
+                    descriptor.JsonWebKeySet = json.Contains("\"keys\"", StringComparison.Ordinal) ? new JsonWebKeySet(json) : new JsonWebKeySet { Keys = { new JsonWebKey(json) } };
+                    break;
+                case "client_secret_basic" or "client_secret_post":
+                    secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+                    descriptor.ClientSecret = secret;
+                    break;
+                case "none":
+                    break;
+                default:
+                    await Console.Error.WriteLineAsync($"Unknown --auth '{method}'.");
+                    return 2;
+            }
+            var grantList = result.GetValue(grants) is { Length: > 0 } g ? g : ["authorization_code"];
+            foreach (var grant in grantList)
+            {
+                switch (grant)
+                {
+                    case "authorization_code":
+                        descriptor.Permissions.UnionWith([Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
+                            Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code]);
+                        descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+                        break;
+                    case "client_credentials" when method != "none":
+                        descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
+                        break;
+                    default:
+                        await Console.Error.WriteLineAsync($"Grant '{grant}' is not allowed here.");
+                        return 2;
+                }
+            }
+            if (method != "none")
+            {
+                descriptor.Permissions.UnionWith([Permissions.Endpoints.Introspection, Permissions.Endpoints.Revocation]);
+            }
+            foreach (var s in result.GetValue(scopes) ?? [])
+            {
+                if (s is not (Scopes.OpenId or Scopes.OfflineAccess) && ScopeCatalog.Find(s) is null && !ScopeCatalog.Agency.Contains(s))
+                {
+                    await Console.Error.WriteLineAsync($"Unknown scope '{s}'.");
+                    return 2;
+                }
+                if (s != Scopes.OpenId)
+                {
+                    descriptor.Permissions.Add(Permissions.Prefixes.Scope + s);
+                }
+            }
+            foreach (var uri in result.GetValue(redirect) ?? [])
+            {
+                descriptor.RedirectUris.Add(new Uri(uri, UriKind.Absolute));
+            }
+            foreach (var uri in result.GetValue(postLogout) ?? [])
+            {
+                descriptor.PostLogoutRedirectUris.Add(new Uri(uri, UriKind.Absolute));
+            }
+            var level = result.GetValue(minLevel) == 2 ? AssuranceLevel.Level2 : AssuranceLevel.Level1;
+            ClientSettings.Write(descriptor, level, result.GetValue(sector), result.GetValue(logo), result.GetValue(alg) == "RS256" ? "RS256" : "ES256");
+            await applications.CreateAsync(descriptor, ct);
+            Console.Out.WriteLine($"Client '{clientId}' registered ({method}, {string.Join(" ", grantList)}).");
+            if (secret is not null)
+            {
+                Console.Out.WriteLine($"Client secret (shown once, store it now): {secret}");
+            }
+            return 0;
+        }, cancellationToken));
+        var list = new Command("list", "List registered applications.");
+        list.SetAction((_, cancellationToken) => run(async (services, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            await foreach (var application in applications.ListAsync(null, null, ct))
+            {
+                Console.Out.WriteLine($"{await applications.GetClientIdAsync(application, ct),-30} {await applications.GetClientTypeAsync(application, ct),-13} {await applications.GetDisplayNameAsync(application, ct)}");
+            }
+            return 0;
+        }, cancellationToken));
+        clients.Subcommands.Add(add);
+        clients.Subcommands.Add(list);
+        return clients;
+    }
+
+    private static Command Keys(VerbRunner run)
+    {
+        var keys = new Command("keys", "The OpenID provider's signing keys (shared by every instance through the database).");
+        var ahead = new Option<int>("--publish-minutes") { Description = "Minutes the new key is published before it signs (relying parties refresh their JWKS).", DefaultValueFactory = _ => 15 };
+        var keep = new Option<int>("--keep-minutes") { Description = "Minutes the old key stays published after it stops signing (tokens it signed still validate).", DefaultValueFactory = _ => 60 };
+        var algorithm = new Option<string>("--algorithm") { Description = "ES256 (default) or RS256.", DefaultValueFactory = _ => "ES256" };
+        var rotate = new Command("rotate", "Create a new signing key: published now, signing after --publish-minutes; the current key then retires " +
+            "and stays published for --keep-minutes. Every instance picks the change up within 15 seconds.") { ahead, keep, algorithm };
+        rotate.SetAction((result, cancellationToken) => run(async (services, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            var ring = services.GetRequiredService<ProviderKeyRing>();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var alg = result.GetValue(algorithm) == "RS256" ? "RS256" : "ES256";
+            var activates = now.AddMinutes(Math.Max(0, result.GetValue(ahead)));
+            var retiring = await db.ProviderKeys.Where(k => k.Use == ProviderKeyUse.Signing && k.Algorithm == alg && k.RetiresAt == null).ToListAsync(ct);
+            foreach (var old in retiring)
+            {
+                old.RetiresAt = activates;
+                old.ExpiresAt = activates.AddMinutes(Math.Max(15, result.GetValue(keep)));
+            }
+            var key = ProviderKeyRing.NewSigningKey(alg, ring.Protector, now, activates);
+            db.ProviderKeys.Add(key);
+            db.Audit(IdentityAudit.Of("cli", "oidc.key.rotated", $"key:{key.KeyId}", "signing key rotation", "operations", null, alg));
+            await db.SaveChangesAsync(ct);
+            Console.Out.WriteLine($"New {alg} key {key.KeyId}: published now, signs from {activates:u}; {retiring.Count} key(s) retire then.");
+            return 0;
+        }, cancellationToken));
+        var list = new Command("list", "List the provider's keys and their windows.");
+        list.SetAction((_, cancellationToken) => run(async (services, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            foreach (var k in (await db.ProviderKeys.AsNoTracking().ToListAsync(ct)).OrderBy(k => k.Use).ThenBy(k => k.ActivatesAt))
+            {
+                Console.Out.WriteLine($"{k.Use,-10} {k.Algorithm,-6} {k.KeyId,-40} active {k.ActivatesAt:u} → {(k.RetiresAt is { } r ? r.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "—")}");
+            }
+            return 0;
+        }, cancellationToken));
+        keys.Subcommands.Add(rotate);
+        keys.Subcommands.Add(list);
+        return keys;
+    }
+}
