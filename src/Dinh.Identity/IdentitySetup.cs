@@ -51,6 +51,7 @@ public static class IdentitySetup
             .AddPolicy(IdentityPolicies.Administrator, p => p.AddAuthenticationSchemes(AccountCookie.Scheme).RequireRole(AccountCookie.AdministratorRole));
 
         services.AddScoped<AccountSignIn>();
+        services.AddScoped<RaiseToLevel2>();
         services.AddScoped<ICitizenLifeEvents, DeathLocksAccount>();
         services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();
         services.AddOidcProvider(configuration, environment);

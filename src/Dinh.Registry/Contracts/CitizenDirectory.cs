@@ -7,7 +7,7 @@ namespace Dinh.Registry.Contracts;
 
 /// <summary>What other modules may know of a citizen to identify them: no address, no family beyond the parents' ids.</summary>
 public sealed record CitizenIdentity(Guid Id, string PersonalIdNumber, string FullName, PartialDate DateOfBirth, Sex Sex, bool Deceased,
-    Guid? FatherId, Guid? MotherId, DateOnly? IdCardExpiresOn)
+    Guid? FatherId, Guid? MotherId, string? IdCardNumber, DateOnly? IdCardExpiresOn)
 {
     /// <summary>Whole years of age on a day; a partial date counts from its earliest possible day.</summary>
     public int AgeOn(DateOnly day)
@@ -53,7 +53,7 @@ public sealed class CitizenDirectory(RegistryDbContext db)
             if (citizen.MergedIntoId is not { } survivor)
             {
                 return new CitizenIdentity(citizen.Id, citizen.PersonalIdNumber, citizen.FullName, citizen.DateOfBirth, citizen.Sex,
-                    citizen.Status == CitizenStatus.Deceased, citizen.FatherId, citizen.MotherId, citizen.IdCardExpiresOn);
+                    citizen.Status == CitizenStatus.Deceased, citizen.FatherId, citizen.MotherId, citizen.IdCardNumber, citizen.IdCardExpiresOn);
             }
             citizenId = survivor;
         }

@@ -1,0 +1,126 @@
+using System.Security.Claims;
+using Dinh.Identity.Accounts;
+using Dinh.Identity.Level2;
+using Dinh.Identity.Persistence;
+using Dinh.Registry.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Dinh.Identity.Pages.Officer;
+
+/// <summary>
+/// The police counter: find the citizen by personal ID number, check the chip card and the biometric device's
+/// answer, raise the account to level 2; lock or unlock an account with a reason (Decree 69/2024 Art. 10, 15).
+/// </summary>
+internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers, RaiseToLevel2 raise,
+    AccountSignIn signIn, IStringLocalizer<IdentityText> text) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Number { get; set; }
+
+    public CitizenIdentity? Citizen { get; private set; }
+    public Accounts.Account? Account { get; private set; }
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+    public bool Searched { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await OfficerAsync() is null)
+        {
+            return Challenge();
+        }
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRaiseAsync(string? cardNumber, bool chipRead, string? faceCapture, string? fingerprintCapture, bool citizenConfirmed, string? phone)
+    {
+        if (await OfficerAsync() is not { } officer)
+        {
+            return Challenge();
+        }
+        await LoadAsync();
+        if (Citizen is null)
+        {
+            return Page();
+        }
+        var (refusal, account) = await raise.RunAsync(Citizen, officer,
+            new Level2Request(cardNumber ?? "", chipRead, faceCapture, fingerprintCapture, citizenConfirmed, phone), HttpContext.TraceIdentifier, HttpContext.RequestAborted);
+        Account = account;
+        if (refusal == Level2Refusal.None)
+        {
+            Message = text["Eid.Raised"];
+        }
+        else
+        {
+            Error = text["Eid.Refused." + refusal];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostLockAsync(string? reason, bool unlock)
+    {
+        if (await OfficerAsync() is not { } officer)
+        {
+            return Challenge();
+        }
+        await LoadAsync();
+        if (Account is null || string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
+        {
+            Error = text["Eid.ReasonRequired"];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        if (officer.Role is not (Registry.Officers.OfficerRole.ResidencePolice or Registry.Officers.OfficerRole.DataSteward))
+        {
+            Error = text["Eid.Refused.NotPolice"];
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
+        var tracked = await db.Accounts.FirstAsync(a => a.Id == Account.Id, HttpContext.RequestAborted);
+        if (unlock)
+        {
+            if (tracked.Lock == AccountLock.Police)
+            {
+                tracked.Lock = AccountLock.None;
+                tracked.LockReason = null;
+                tracked.LockedAt = null;
+                db.Audit(IdentityAudit.Of($"officer:{officer.Id}", "account.unlocked", $"account:{tracked.Id}", reason.Trim(), "Decree 69/2024 Art. 15", HttpContext.TraceIdentifier, null));
+                await db.SaveChangesAsync(HttpContext.RequestAborted);
+            }
+            Message = text["Eid.Unlocked"];
+        }
+        else
+        {
+            await signIn.LockAsync(tracked, AccountLock.Police, reason.Trim(), $"officer:{officer.Id}", "Decree 69/2024 Art. 15", HttpContext.TraceIdentifier);
+            Message = text["Eid.LockedNow"];
+        }
+        Account = tracked;
+        return Page();
+    }
+
+    private async Task<Registry.Officers.Officer?> OfficerAsync() =>
+        Guid.TryParse(User.FindFirstValue("dinh:officer"), out var id) ? await officers.FindAsync(id, HttpContext.RequestAborted) : null;
+
+    private async Task LoadAsync()
+    {
+        if (string.IsNullOrWhiteSpace(Number))
+        {
+            return;
+        }
+        Searched = true;
+        Citizen = await citizens.FindByNumberAsync(Number.Trim(), HttpContext.RequestAborted);
+        if (Citizen is not null)
+        {
+            Account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.CitizenId == Citizen.Id, HttpContext.RequestAborted);
+            db.Audit(IdentityAudit.Of($"officer:{User.FindFirstValue("dinh:officer")}", "eid.citizen.viewed", $"citizen:{Citizen.Id}",
+                "e-ID counter", "Decree 69/2024 Art. 10", HttpContext.TraceIdentifier, null));
+            await db.SaveChangesAsync(HttpContext.RequestAborted);
+        }
+    }
+}
