@@ -18,7 +18,7 @@ public static class IdentityCommands
     public static IEnumerable<Command> Create(VerbRunner run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return [Clients(run), Keys(run)];
+        return [Clients(run), Keys(run), Accounts(run)];
     }
 
     private static Command Clients(VerbRunner run)
@@ -144,6 +144,61 @@ public static class IdentityCommands
         clients.Subcommands.Add(add);
         clients.Subcommands.Add(list);
         return clients;
+    }
+
+    private static Command Accounts(VerbRunner run)
+    {
+        var accounts = new Command("accounts", "Officers' and administrators' accounts.");
+        var login = new Option<string>("--login") { Description = "Login name (letters, digits, . - _).", Required = true };
+        var name = new Option<string>("--name") { Description = "Name shown to colleagues.", Required = true };
+        var kind = new Option<string>("--kind") { Description = "officer or administrator.", DefaultValueFactory = _ => "officer" };
+        var role = new Option<string?>("--role") { Description = "Officer role: CivilStatus, ResidencePolice or DataSteward." };
+        var level = new Option<string?>("--jurisdiction") { Description = "Commune, Province or National." };
+        var unit = new Option<string?>("--unit") { Description = "Unit code of the jurisdiction (2025 structure), unless National." };
+        var add = new Command("add-staff", "Create a staff account. Its password and TOTP key are generated and printed once; " +
+            "the person adds the key to an authenticator app and changes the password after the first sign-in.") { login, name, kind, role, level, unit };
+        add.SetAction((result, cancellationToken) => run(async (services, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Account>>();
+            var isOfficer = result.GetValue(kind) != "administrator";
+            var id = Guid.CreateVersion7();
+            if (isOfficer)
+            {
+                if (!Enum.TryParse<Registry.Officers.OfficerRole>(result.GetValue(role), out var officerRole)
+                    || !Enum.TryParse<Registry.Officers.JurisdictionLevel>(result.GetValue(level), out var jurisdiction)
+                    || (jurisdiction != Registry.Officers.JurisdictionLevel.National && string.IsNullOrWhiteSpace(result.GetValue(unit))))
+                {
+                    await Console.Error.WriteLineAsync("An officer needs --role, --jurisdiction and (unless National) --unit.");
+                    return 2;
+                }
+                await scope.ServiceProvider.GetRequiredService<Registry.Contracts.OfficerDirectory>().UpsertAsync(new Registry.Officers.Officer
+                {
+                    Id = id, Login = result.GetValue(login)!, DisplayName = result.GetValue(name)!, Role = officerRole,
+                    JurisdictionLevel = jurisdiction, JurisdictionCode = jurisdiction == Registry.Officers.JurisdictionLevel.National ? null : result.GetValue(unit),
+                }, ct);
+            }
+            var account = new Account
+            {
+                Id = id, UserName = result.GetValue(login), DisplayName = result.GetValue(name), Kind = isOfficer ? AccountKind.Officer : AccountKind.Administrator,
+                Level = AssuranceLevel.Level2, CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(), TwoFactorEnabled = true, LockoutEnabled = true,
+            };
+            var password = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(15));
+            var created = await users.CreateAsync(account, password);
+            if (!created.Succeeded)
+            {
+                await Console.Error.WriteLineAsync("Refused: " + string.Join("; ", created.Errors.Select(e => e.Description)));
+                return 2;
+            }
+            await users.ResetAuthenticatorKeyAsync(account);
+            var key = await users.GetAuthenticatorKeyAsync(account);
+            Console.Out.WriteLine($"Account '{account.UserName}' created ({account.Kind}).");
+            Console.Out.WriteLine($"Password (shown once): {password}");
+            Console.Out.WriteLine($"TOTP key (shown once): {key}   otpauth://totp/Dinh:{account.UserName}?secret={key}&issuer=Dinh");
+            return 0;
+        }, cancellationToken));
+        accounts.Subcommands.Add(add);
+        return accounts;
     }
 
     private static Command Keys(VerbRunner run)

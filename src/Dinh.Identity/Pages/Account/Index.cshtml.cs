@@ -1,0 +1,158 @@
+using Dinh.Identity.Accounts;
+using Dinh.Identity.Persistence;
+using Dinh.Registry.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Dinh.Identity.Pages.Account;
+
+/// <summary>
+/// "My account": level, sessions and devices with "sign out everywhere", sign-in history, connected apps (consents,
+/// revocable), password change and the TOTP second factor.
+/// </summary>
+internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Account> users, AccountSignIn signIn, CitizenDirectory citizens,
+    IOpenIddictAuthorizationManager authorizations, TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
+{
+    public Accounts.Account Me { get; private set; } = null!;
+    public CitizenIdentity? Citizen { get; private set; }
+    public IReadOnlyList<AccountSession> Sessions { get; private set; } = [];
+    public IReadOnlyList<LoginEvent> Logins { get; private set; } = [];
+    public IReadOnlyList<(string Id, string Name, string Scopes, DateTimeOffset? Since)> Apps { get; private set; } = [];
+    public Guid? CurrentSession { get; private set; }
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+    public string? NewTotpKey { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
+
+    public async Task<IActionResult> OnPostSignOutEverywhereAsync()
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        await signIn.RevokeEverywhereAsync(Me.Id, clock.GetUtcNow());
+        db.Audit(IdentityAudit.Of($"account:{Me.Id}", "account.signed-out-everywhere", $"account:{Me.Id}", "account owner", "Decree 69/2024", HttpContext.TraceIdentifier, null));
+        await db.SaveChangesAsync(HttpContext.RequestAborted);
+        return LocalRedirect("/account/login");
+    }
+
+    public async Task<IActionResult> OnPostRevokeAppAsync(string id)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        if (await authorizations.FindByIdAsync(id, HttpContext.RequestAborted) is { } authorization
+            && await authorizations.GetSubjectAsync(authorization, HttpContext.RequestAborted) == Me.Id.ToString())
+        {
+            await authorizations.TryRevokeAsync(authorization, HttpContext.RequestAborted);
+            db.Audit(IdentityAudit.Of($"account:{Me.Id}", "oidc.consent.withdrawn", $"account:{Me.Id}", "account owner", "Decree 13/2023 Art. 12", HttpContext.TraceIdentifier, id));
+            await db.SaveChangesAsync(HttpContext.RequestAborted);
+            Message = text["Account.AppRevoked"];
+        }
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync(string? current, string? password, string? confirm)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        if (password is null || password != confirm || password.Length > 1024)
+        {
+            Error = text["Password.Mismatch"];
+        }
+        else
+        {
+            var result = await users.ChangePasswordAsync(Me, current ?? "", password);
+            Error = result.Succeeded ? null : PasswordErrors.Describe(result, text);
+            if (result.Succeeded)
+            {
+                db.Audit(IdentityAudit.Of($"account:{Me.Id}", "account.password.changed", $"account:{Me.Id}", "account owner", "Decree 69/2024", HttpContext.TraceIdentifier, null));
+                await db.SaveChangesAsync(HttpContext.RequestAborted);
+                Message = text["Password.Changed"];
+            }
+        }
+        if (Error is not null)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostTotpAsync(string? code)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        var key = await users.GetAuthenticatorKeyAsync(Me);
+        if (key is null || string.IsNullOrWhiteSpace(code))
+        {
+            await users.ResetAuthenticatorKeyAsync(Me);
+            NewTotpKey = await users.GetAuthenticatorKeyAsync(Me);
+            return Page();
+        }
+        var digits = new string(code.Where(char.IsAsciiDigit).ToArray());
+        if (await users.VerifyTwoFactorTokenAsync(Me, TokenOptions.DefaultAuthenticatorProvider, digits))
+        {
+            await users.SetTwoFactorEnabledAsync(Me, true);
+            db.Audit(IdentityAudit.Of($"account:{Me.Id}", "account.totp.enabled", $"account:{Me.Id}", "account owner", "Decree 69/2024", HttpContext.TraceIdentifier, null));
+            await db.SaveChangesAsync(HttpContext.RequestAborted);
+            Message = text["Totp.Enabled"];
+        }
+        else
+        {
+            NewTotpKey = key;
+            Error = text["Totp.Wrong"];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        if (AccountCookie.AccountId(User) is not { } id || await users.FindByIdAsync(id.ToString()) is not { } me)
+        {
+            return false;
+        }
+        Me = me;
+        CurrentSession = AccountCookie.SessionId(User);
+        Citizen = me.CitizenId is { } citizenId ? await citizens.FindAsync(citizenId, HttpContext.RequestAborted) : null;
+        Sessions = await db.Sessions.AsNoTracking().Where(s => s.AccountId == id && s.RevokedAt == null)
+            .OrderByDescending(s => s.Id).Take(20).ToListAsync(HttpContext.RequestAborted);
+        Logins = await db.LoginEvents.AsNoTracking().Where(l => l.AccountId == id).OrderByDescending(l => l.Id).Take(20).ToListAsync(HttpContext.RequestAborted);
+        var subject = id.ToString();
+        var apps = await db.Set<OpenIddictEntityFrameworkCoreAuthorization<Guid>>().AsNoTracking()
+            .Where(a => a.Subject == subject && a.Status == Statuses.Valid && a.Type == AuthorizationTypes.Permanent)
+            .Select(a => new { a.Id, Name = a.Application!.DisplayName ?? a.Application.ClientId, a.Scopes, a.CreationDate })
+            .ToListAsync(HttpContext.RequestAborted);
+        Apps = apps.Select(a => (a.Id.ToString(), a.Name ?? "", string.Join(" ", System.Text.Json.JsonSerializer.Deserialize<string[]>(a.Scopes ?? "[]") ?? []),
+            a.CreationDate is { } d ? (DateTimeOffset?)new DateTimeOffset(d, TimeSpan.Zero) : null)).ToList();
+        return true;
+    }
+}
+
+internal static class PasswordErrors
+{
+    public static string Describe(IdentityResult result, IStringLocalizer<IdentityText> text) =>
+        result.Errors.Select(e => e.Code).FirstOrDefault() switch
+        {
+            "PasswordMismatch" => text["Password.WrongCurrent"],
+            "PasswordTooShort" => text["Password.TooShort"],
+            "PasswordRequiresUniqueChars" => text["Password.TooSimple"],
+            _ => text["Password.Rejected"],
+        };
+}
