@@ -52,6 +52,7 @@ public static class IdentitySetup
 
         services.AddScoped<AccountSignIn>();
         services.AddScoped<RaiseToLevel2>();
+        services.AddScoped<ClientRegistration>();
         services.AddScoped<ICitizenLifeEvents, DeathLocksAccount>();
         services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();
         services.AddOidcProvider(configuration, environment);

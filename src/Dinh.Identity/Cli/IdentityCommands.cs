@@ -8,7 +8,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Dinh.Identity.Cli;
 
@@ -41,88 +40,20 @@ public static class IdentityCommands
         add.SetAction((result, cancellationToken) => run(async (services, ct) =>
         {
             await using var scope = services.CreateAsyncScope();
-            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            var method = result.GetValue(auth)!;
+            var jwksText = result.GetValue(jwks) is { Exists: true } file ? await File.ReadAllTextAsync(file.FullName, ct) : null;
+            var grantList = result.GetValue(grants) is { Length: > 0 } g ? g : ["authorization_code"];
             var clientId = result.GetValue(id)!.Trim();
-            if (await applications.FindByClientIdAsync(clientId, ct) is not null)
+            var (error, secret) = await scope.ServiceProvider.GetRequiredService<ClientRegistration>().AddAsync(new ClientRequest(clientId,
+                result.GetValue(name)!, method, grantList, result.GetValue(scopes) ?? [], result.GetValue(redirect) ?? [], result.GetValue(postLogout) ?? [],
+                jwksText, result.GetValue(minLevel) == 2 ? AssuranceLevel.Level2 : AssuranceLevel.Level1, result.GetValue(logo), result.GetValue(sector),
+                result.GetValue(alg) ?? "ES256"), ct);
+            if (error is not null)
             {
-                await Console.Error.WriteLineAsync($"A client '{clientId}' already exists.");
+                await Console.Error.WriteLineAsync($"Refused ({error}): see `dinh clients add --help`. Redirect URIs must be absolute https (http only on loopback), " +
+                    "without fragment or user info; private_key_jwt needs --jwks-file with the public key only.");
                 return 2;
             }
-            var method = result.GetValue(auth)!;
-            var descriptor = new OpenIddictApplicationDescriptor
-            {
-                ClientId = clientId,
-                DisplayName = result.GetValue(name),
-                ConsentType = ConsentTypes.Explicit,
-                ClientType = method == "none" ? ClientTypes.Public : ClientTypes.Confidential,
-            };
-            string? secret = null;
-            switch (method)
-            {
-                case "private_key_jwt":
-                    if (result.GetValue(jwks) is not { Exists: true } file)
-                    {
-                        await Console.Error.WriteLineAsync("private_key_jwt needs --jwks-file with the client's public key.");
-                        return 2;
-                    }
-                    var json = await File.ReadAllTextAsync(file.FullName, ct);
-                    descriptor.JsonWebKeySet = json.Contains("\"keys\"", StringComparison.Ordinal) ? new JsonWebKeySet(json) : new JsonWebKeySet { Keys = { new JsonWebKey(json) } };
-                    break;
-                case "client_secret_basic" or "client_secret_post":
-                    secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-                    descriptor.ClientSecret = secret;
-                    break;
-                case "none":
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"Unknown --auth '{method}'.");
-                    return 2;
-            }
-            var grantList = result.GetValue(grants) is { Length: > 0 } g ? g : ["authorization_code"];
-            foreach (var grant in grantList)
-            {
-                switch (grant)
-                {
-                    case "authorization_code":
-                        descriptor.Permissions.UnionWith([Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
-                            Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code]);
-                        descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
-                        break;
-                    case "client_credentials" when method != "none":
-                        descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
-                        break;
-                    default:
-                        await Console.Error.WriteLineAsync($"Grant '{grant}' is not allowed here.");
-                        return 2;
-                }
-            }
-            if (method != "none")
-            {
-                descriptor.Permissions.UnionWith([Permissions.Endpoints.Introspection, Permissions.Endpoints.Revocation]);
-            }
-            foreach (var s in result.GetValue(scopes) ?? [])
-            {
-                if (s is not (Scopes.OpenId or Scopes.OfflineAccess) && ScopeCatalog.Find(s) is null && !ScopeCatalog.Agency.Contains(s))
-                {
-                    await Console.Error.WriteLineAsync($"Unknown scope '{s}'.");
-                    return 2;
-                }
-                if (s != Scopes.OpenId)
-                {
-                    descriptor.Permissions.Add(Permissions.Prefixes.Scope + s);
-                }
-            }
-            foreach (var uri in result.GetValue(redirect) ?? [])
-            {
-                descriptor.RedirectUris.Add(new Uri(uri, UriKind.Absolute));
-            }
-            foreach (var uri in result.GetValue(postLogout) ?? [])
-            {
-                descriptor.PostLogoutRedirectUris.Add(new Uri(uri, UriKind.Absolute));
-            }
-            var level = result.GetValue(minLevel) == 2 ? AssuranceLevel.Level2 : AssuranceLevel.Level1;
-            ClientSettings.Write(descriptor, level, result.GetValue(sector), result.GetValue(logo), result.GetValue(alg) == "RS256" ? "RS256" : "ES256");
-            await applications.CreateAsync(descriptor, ct);
             Console.Out.WriteLine($"Client '{clientId}' registered ({method}, {string.Join(" ", grantList)}).");
             if (secret is not null)
             {

@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using Dinh.Identity.Accounts;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Dinh.Identity.Oidc;
+
+public sealed record ClientRequest(string ClientId, string Name, string Authentication, IReadOnlyList<string> Grants, IReadOnlyList<string> Scopes,
+    IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutUris, string? JsonWebKeys, AssuranceLevel MinimumLevel,
+    string? Logo, string? Sector, string Algorithm);
+
+/// <summary>
+/// Registers an application, for `dinh clients add` and the administration page alike: redirect URIs must be
+/// absolute (https, or http on loopback) and are matched exactly; scopes come from the whitelist; a secret is
+/// generated when the method needs one and returned once.
+/// </summary>
+public sealed class ClientRegistration(IOpenIddictApplicationManager applications)
+{
+    public async Task<(string? Error, string? Secret)> AddAsync(ClientRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clientId = request.ClientId.Trim();
+        if (clientId.Length is 0 or > 100 || clientId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/')))
+        {
+            return ("client-id", null);
+        }
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not null)
+        {
+            return ("client-exists", null);
+        }
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            DisplayName = request.Name.Trim(),
+            ConsentType = ConsentTypes.Explicit,
+            ClientType = request.Authentication == "none" ? ClientTypes.Public : ClientTypes.Confidential,
+        };
+        string? secret = null;
+        switch (request.Authentication)
+        {
+            case "private_key_jwt":
+                if (string.IsNullOrWhiteSpace(request.JsonWebKeys))
+                {
+                    return ("jwks-required", null);
+                }
+                try
+                {
+                    descriptor.JsonWebKeySet = request.JsonWebKeys.Contains("\"keys\"", StringComparison.Ordinal)
+                        ? new JsonWebKeySet(request.JsonWebKeys) : new JsonWebKeySet { Keys = { new JsonWebKey(request.JsonWebKeys) } };
+                }
+                catch (ArgumentException)
+                {
+                    return ("jwks-invalid", null);
+                }
+                if (descriptor.JsonWebKeySet.Keys.Any(k => k.HasPrivateKey))
+                {
+                    return ("jwks-private", null);
+                }
+                break;
+            case "client_secret_basic" or "client_secret_post":
+                secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+                descriptor.ClientSecret = secret;
+                break;
+            case "none":
+                break;
+            default:
+                return ("auth", null);
+        }
+        foreach (var grant in request.Grants.DefaultIfEmpty("authorization_code"))
+        {
+            switch (grant)
+            {
+                case "authorization_code":
+                    descriptor.Permissions.UnionWith([Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
+                        Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code]);
+                    descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+                    break;
+                case "client_credentials" when request.Authentication != "none":
+                    descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
+                    break;
+                default:
+                    return ("grant", null);
+            }
+        }
+        if (request.Authentication != "none")
+        {
+            descriptor.Permissions.UnionWith([Permissions.Endpoints.Introspection, Permissions.Endpoints.Revocation]);
+        }
+        foreach (var scope in request.Scopes)
+        {
+            if (scope is not (OpenIddictConstants.Scopes.OpenId or OpenIddictConstants.Scopes.OfflineAccess) && ScopeCatalog.Find(scope) is null && !ScopeCatalog.Agency.Contains(scope))
+            {
+                return ("scope", null);
+            }
+            if (scope != OpenIddictConstants.Scopes.OpenId)
+            {
+                descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+            }
+        }
+        foreach (var (uris, target) in new[] { (request.RedirectUris, descriptor.RedirectUris), (request.PostLogoutUris, descriptor.PostLogoutRedirectUris) })
+        {
+            foreach (var text in uris.Where(u => !string.IsNullOrWhiteSpace(u)))
+            {
+                if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo)
+                    || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+                {
+                    return ("redirect-uri", null);
+                }
+                target.Add(uri);
+            }
+        }
+        if (descriptor.Permissions.Contains(Permissions.GrantTypes.AuthorizationCode) && descriptor.RedirectUris.Count == 0)
+        {
+            return ("redirect-uri", null);
+        }
+        ClientSettings.Write(descriptor, request.MinimumLevel, request.Sector, request.Logo, request.Algorithm == "RS256" ? "RS256" : "ES256");
+        await applications.CreateAsync(descriptor, cancellationToken);
+        return (null, secret);
+    }
+}
