@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Dinh.Platform.Auditing;
+using Dinh.Platform.Messaging;
 using Dinh.Platform.Observability;
 using Dinh.Platform.Persistence;
 using Dinh.Platform.Problems;
@@ -37,6 +38,7 @@ public static class PlatformSetup
         var services = builder.Services;
         services.AddDinhPersistence(builder.Configuration);
         services.AddScoped<AuditVerifier>();
+        services.AddDinhMessaging(builder.Configuration, builder.Environment);
 
         // Keys in the database: every instance sharing it can read the others' cookies and tokens.
         var dataProtection = services.AddDataProtection().SetApplicationName("dinh").PersistKeysToDbContext<PlatformDbContext>();
@@ -129,6 +131,10 @@ public static class PlatformSetup
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
         endpoints.MapCspReports();
+        if (endpoints.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            endpoints.MapDevelopmentMailbox();
+        }
         return endpoints;
     }
 }

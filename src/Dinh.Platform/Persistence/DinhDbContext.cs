@@ -1,13 +1,17 @@
 using System.Data.Common;
 using Dinh.Platform.Auditing;
+using Dinh.Platform.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Platform.Persistence;
 
 /// <summary>
 /// Base of every module's context. EF Core is the unit of work; what this adds is that audit records added with
-/// <see cref="Audit"/> are chained and written in the same transaction as the change they record.
+/// <see cref="Audit"/> are chained and written in the same transaction as the change they record, and that messages
+/// queued with <see cref="Send"/> are written with the change that caused them (a transactional outbox).
 /// </summary>
 public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTrail) : DbContext(options)
 {
@@ -32,16 +36,51 @@ public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTr
         });
     }
 
+    /// <summary>
+    /// Queues an SMS or e-mail. Nothing is sent now: the message is saved by the caller's SaveChangesAsync, in the
+    /// same transaction as the change, and a dispatcher sends it once that commits. A rollback means it never leaves.
+    /// </summary>
+    /// <exception cref="ArgumentException">The recipient does not fit the channel, or the body or kind is missing.</exception>
+    public void Send(OutgoingMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Set<OutboxMessage>().Add(OutboxMessage.Create(message, AuditTrail.Clock.GetUtcNow()));
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         if (PendingAudit().Count > 0)
         {
             throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.");
         }
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var sending = HasQueuedMessages();
+        var written = base.SaveChanges(acceptAllChangesOnSuccess);
+        WakeDispatcher(sending);
+        return written;
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var sending = HasQueuedMessages();
+        var written = await SaveAuditedAsync(acceptAllChangesOnSuccess, cancellationToken);
+        WakeDispatcher(sending);
+        return written;
+    }
+
+    private bool HasQueuedMessages() => ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
+
+    // The dispatcher of this instance looks at once instead of at its next poll. Inside a transaction the caller has
+    // not committed yet, the dispatcher finds nothing, and the next poll takes the message.
+    private void WakeDispatcher(bool sending)
+    {
+        if (sending)
+        {
+            this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?
+                .GetService<OutboxSignal>()?.Notify();
+        }
+    }
+
+    private async Task<int> SaveAuditedAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         var pending = PendingAudit();
         if (pending.Count == 0)

@@ -1,4 +1,5 @@
 using Dinh.Platform.Auditing;
+using Dinh.Platform.Messaging;
 using Dinh.Platform.Persistence;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Events;
@@ -11,7 +12,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dinh.Registry.Persistence;
 
-/// <summary>The registry's tables. Audit records are mapped here too, so they commit with the change they record.</summary>
+/// <summary>
+/// The registry's tables. Audit records and the outbox are mapped here too, so they commit with the change they
+/// record or announce.
+/// </summary>
 public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options, AuditTrail auditTrail)
     : DinhDbContext(options, auditTrail)
 {
@@ -33,6 +37,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.MapAuditTrail();
+        modelBuilder.MapOutbox();
 
         modelBuilder.Entity<AdministrativeUnit>(unit =>
         {

@@ -16,6 +16,10 @@ internal static class Banner
             $"  Health          {url}/health/ready   Metrics: {url}/metrics",
             $"  Database        {database}",
         };
+        if (app.Environment.IsDevelopment())
+        {
+            lines.Add($"  Mailbox         {url}{Dinh.Platform.Messaging.DevelopmentMailbox.Path}   (Development: SMS and e-mail stay here)");
+        }
         if (demo.Count == 0)
         {
             lines.Add("  Demo accounts   none yet: sign-in arrives with the Identity module.");

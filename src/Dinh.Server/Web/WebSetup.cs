@@ -16,7 +16,15 @@ public static class WebSetup
         builder.Services.AddLocalization();
         // Vietnamese text goes out as UTF-8, not as numeric entities (a page of &#x1EA1; is three times larger).
         builder.Services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new AntiforgeryFailureFilter()));
+        builder.Services.AddRazorPages(options =>
+        {
+            options.Conventions.ConfigureFilter(new AntiforgeryFailureFilter());
+            if (!builder.Environment.IsDevelopment())
+            {
+                // The development mailbox shows one-time codes: outside Development the page has no route at all.
+                options.Conventions.AddPageRouteModelConvention("/Dev/Mailbox", model => model.Selectors.Clear());
+            }
+        });
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Dinh API";

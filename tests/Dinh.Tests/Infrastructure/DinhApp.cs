@@ -43,10 +43,20 @@ public abstract partial class DinhApp : IAsyncLifetime
         (Factory, BaseAddress) = await StartInstanceAsync(Logs);
     }
 
+    /// <summary>Configuration every instance of this fixture starts with.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     /// <summary>Another instance on the same database, as in a scaled-out deployment.</summary>
-    public async Task<(DinhFactory Factory, Uri BaseAddress)> StartInstanceAsync(LogSink? logs = null)
+    /// <param name="settings">Added to (and overriding) the fixture's <see cref="Settings"/>.</param>
+    public async Task<(DinhFactory Factory, Uri BaseAddress)> StartInstanceAsync(LogSink? logs = null,
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var factory = new DinhFactory(Database.Provider, Database.ConnectionString, logs ?? new LogSink());
+        var merged = new Dictionary<string, string?>(Settings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+        var factory = new DinhFactory(Database.Provider, Database.ConnectionString, logs ?? new LogSink(), merged, services);
         factory.StartServer();
         _instances.Add(factory);
         // The server starts before `serve` would migrate (WebApplicationFactory stops Program.Main at Build()),
@@ -55,6 +65,16 @@ public abstract partial class DinhApp : IAsyncLifetime
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
         return (factory, new Uri(address));
+    }
+
+    /// <summary>Stops an instance started by <see cref="StartInstanceAsync"/> before the fixture ends.</summary>
+    public async Task StopInstanceAsync(DinhFactory instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (_instances.Remove(instance))
+        {
+            await instance.DisposeAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Dinh.Tests.Infrastructure;
@@ -10,11 +12,18 @@ public sealed class DinhFactory : WebApplicationFactory<Program>
 {
     private readonly string _provider;
     private readonly string _connectionString;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public DinhFactory(string provider, string connectionString, LogSink logs)
+    /// <param name="settings">Configuration on top of the defaults below (the environment too: "environment").</param>
+    /// <param name="services">Test doubles at the real seams, such as a message sender.</param>
+    public DinhFactory(string provider, string connectionString, LogSink logs,
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         _provider = provider;
         _connectionString = connectionString;
+        _settings = settings ?? new Dictionary<string, string?>();
+        _services = services;
         Logs = logs;
         UseKestrel(0);
     }
@@ -30,6 +39,14 @@ public sealed class DinhFactory : WebApplicationFactory<Program>
         // Tests make their own data; the demo population would only add noise.
         builder.UseSetting("Dinh:Demo:Seed", "false");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 }
 

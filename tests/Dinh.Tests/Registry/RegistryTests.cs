@@ -30,7 +30,9 @@ public abstract class RegistryTests(DinhApp fixture)
     [Fact]
     public async Task Demo_accounts_exist_only_in_Development_and_the_old_development_sign_in_is_gone()
     {
-        await using var production = Registry.App.Factory.WithWebHostBuilder(host => host.UseEnvironment("Production"));
+        // Not dispatching: outside Development a dispatching instance would refuse to start without real senders.
+        await using var production = Registry.App.Factory.WithWebHostBuilder(host =>
+            host.UseEnvironment("Production").UseSetting("Dinh:Messaging:Dispatch", "false"));
         using var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         using var page = await client.GetAsync("/dev/sign-in");

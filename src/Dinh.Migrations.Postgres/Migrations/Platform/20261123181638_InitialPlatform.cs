@@ -62,6 +62,29 @@ namespace Dinh.Migrations.Postgres.Migrations.Platform
                     table.PrimaryKey("pk_data_protection_keys", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    channel = table.Column<int>(type: "integer", nullable: false),
+                    recipient = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    body = table.Column<string>(type: "text", nullable: false),
+                    kind = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    sender = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_audit_records_chain_id_sequence",
                 table: "audit_records",
@@ -72,6 +95,17 @@ namespace Dinh.Migrations.Postgres.Migrations.Platform
                 name: "ix_audit_records_subject_occurred_at",
                 table: "audit_records",
                 columns: new[] { "subject", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_created_at_with_body",
+                table: "outbox_messages",
+                column: "created_at",
+                filter: "body <> ''");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_next_attempt_at",
+                table: "outbox_messages",
+                column: "next_attempt_at");
         }
 
         /// <inheritdoc />
@@ -85,6 +119,9 @@ namespace Dinh.Migrations.Postgres.Migrations.Platform
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
         }
     }
 }

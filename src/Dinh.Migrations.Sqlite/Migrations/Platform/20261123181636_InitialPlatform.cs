@@ -61,6 +61,29 @@ namespace Dinh.Migrations.Sqlite.Migrations.Platform
                     table.PrimaryKey("pk_data_protection_keys", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    recipient = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    body = table.Column<string>(type: "TEXT", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    status = table.Column<int>(type: "INTEGER", nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    sent_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    sender = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_audit_records_chain_id_sequence",
                 table: "audit_records",
@@ -71,6 +94,17 @@ namespace Dinh.Migrations.Sqlite.Migrations.Platform
                 name: "ix_audit_records_subject_occurred_at",
                 table: "audit_records",
                 columns: new[] { "subject", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_created_at_with_body",
+                table: "outbox_messages",
+                column: "created_at",
+                filter: "body <> ''");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_next_attempt_at",
+                table: "outbox_messages",
+                column: "next_attempt_at");
         }
 
         /// <inheritdoc />
@@ -84,6 +118,9 @@ namespace Dinh.Migrations.Sqlite.Migrations.Platform
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
         }
     }
 }
