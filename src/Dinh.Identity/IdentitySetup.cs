@@ -2,6 +2,7 @@ using Dinh.Identity.Accounts;
 using Dinh.Identity.Level2;
 using Dinh.Identity.Oidc;
 using Dinh.Identity.Persistence;
+using Dinh.Identity.Registration;
 using Dinh.Identity.Seeding;
 using Dinh.Platform;
 using Dinh.Platform.Persistence;
@@ -52,6 +53,7 @@ public static class IdentitySetup
 
         services.AddScoped<AccountSignIn>();
         services.AddScoped<RaiseToLevel2>();
+        services.AddScoped<OneTimeCodes>();
         services.AddScoped<ClientRegistration>();
         services.AddScoped<ICitizenLifeEvents, DeathLocksAccount>();
         services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();

@@ -2,6 +2,7 @@ using Dinh.Identity.Accounts;
 using Dinh.Identity.Level2;
 using Dinh.Identity.Oidc;
 using Dinh.Platform.Auditing;
+using Dinh.Platform.Messaging;
 using Dinh.Platform.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,7 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.MapAuditTrail();
+        modelBuilder.MapOutbox();
         MapIdentity(modelBuilder);
         modelBuilder.UseOpenIddict<Guid>();
         // OpenIddict's tables keep their default names, snake-cased like the rest.

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Text.Json;
+using Dinh.Identity.Accounts;
+using Dinh.Identity.Persistence;
+using Dinh.Tests.Infrastructure;
+using Dinh.Tests.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dinh.Tests.Identity;
+
+/// <summary>Level-1 self-registration and password reset with a code sent by SMS (development mailbox).</summary>
+public abstract class RegistrationTests(DinhApp fixture)
+{
+    [Fact]
+    public async Task A_citizen_registers_with_matching_details_and_the_SMS_code_then_is_signed_in_at_level_1()
+    {
+        var (number, name) = await CitizenAsync("1992-03-04");
+        var phone = Phone();
+        using var browser = fixture.Require().CreateClient(cookies: new CookieContainer());
+
+        var verify = await StartAsync(browser, number, name.ToLowerInvariant(), "1992-03-04", phone);
+        var code = await CodeAsync(browser, phone);
+        using var done = await VerifyAsync(browser, verify, code, "mot-mat-khau-dai-2026");
+
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal("/account?welcome=1", done.Headers.Location?.OriginalString);
+        var account = await AccountAsync(number);
+        Assert.Equal(AssuranceLevel.Level1, account!.Level);
+        Assert.Equal("+84" + phone[1..], account.PhoneNumber);
+        Assert.Contains(number, await browser.GetStringAsync("/account"), StringComparison.Ordinal);
+
+        // The same code a second time: refused, with a clear message.
+        using var again = await VerifyAsync(browser, verify, code, "mot-mat-khau-dai-2026");
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("đã được dùng", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wrong_details_unknown_numbers_and_children_get_the_same_answer_and_no_code()
+    {
+        var (number, name) = await CitizenAsync("1985-01-02");
+        var (child, childName) = await CitizenAsync("2016-06-06");
+        using var browser = fixture.Require().CreateClient(cookies: new CookieContainer());
+        var phones = new[] { Phone(), Phone(), Phone(), Phone() };
+
+        var answers = new[]
+        {
+            await StartAsync(browser, number, name + " X", "1985-01-02", phones[0]),
+            await StartAsync(browser, number, name, "1985-01-03", phones[1]),
+            await StartAsync(browser, "001085999999", name, "1985-01-02", phones[2]),
+            await StartAsync(browser, child, childName, "2016-06-06", phones[3]),
+        };
+
+        Assert.All(answers, a => Assert.StartsWith("/account/verify?id=", a, StringComparison.Ordinal));
+        foreach (var phone in phones)
+        {
+            using var none = await browser.GetAsync($"/dev/mailbox/latest?recipient={Uri.EscapeDataString("+84" + phone[1..])}");
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        }
+        using var guessed = await VerifyAsync(browser, answers[0], "123456", "mot-mat-khau-dai-2026");
+        Assert.Equal(HttpStatusCode.BadRequest, guessed.StatusCode);
+        Assert.Null(await AccountAsync(number));
+    }
+
+    [Fact]
+    public async Task A_malformed_phone_gets_a_clear_message_in_Vietnamese_and_English()
+    {
+        using var browser = fixture.Require().CreateClient(cookies: new CookieContainer());
+        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/register");
+        using var response = await browser.PostAsync("/account/register", Form(token, "001090000001", "Nguyễn Văn A", "1990-01-01", "12345"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Số điện thoại di động Việt Nam không hợp lệ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_password_reset_by_SMS_code_ends_every_session()
+    {
+        var citizen = await CitizenAccounts.CreateAsync(fixture.Require());
+        using var signedIn = fixture.Require().CreateClient(cookies: new CookieContainer());
+        using (var login = await AccountsDriver.PostLoginAsync(signedIn, citizen.Number, citizen.Password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        }
+        using var browser = fixture.Require().CreateClient(cookies: new CookieContainer());
+        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/reset");
+        using var start = await browser.PostAsync("/account/reset", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["number"] = citizen.Number, ["phone"] = "0912345678", ["__RequestVerificationToken"] = token,
+        }));
+        var verify = start.Headers.Location!.OriginalString;
+        var code = await CodeAsync(browser, "0912345678", kind: "otp.reset", after: start);
+        using var done = await VerifyAsync(browser, verify, code, "mat-khau-moi-sau-khi-quen");
+
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        using var old = await signedIn.GetAsync("/account");
+        Assert.Equal(HttpStatusCode.Redirect, old.StatusCode);
+        using var fresh = fixture.Require().CreateClient(cookies: new CookieContainer());
+        using var relogin = await AccountsDriver.PostLoginAsync(fresh, citizen.Number, "mat-khau-moi-sau-khi-quen");
+        Assert.Equal(HttpStatusCode.Redirect, relogin.StatusCode);
+    }
+
+    private async Task<(string Number, string Name)> CitizenAsync(string dateOfBirth)
+    {
+        var registry = new RegistryDriver(fixture.Require());
+        using var officer = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
+        var name = RegistryDriver.UniqueName("Đăng");
+        var born = await RegistryDriver.RegisterBirthAsync(officer, name, dateOfBirth, "male");
+        return (born.GetProperty("personalIdNumber").GetString()!, name);
+    }
+
+    private static string Phone() => "09" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static FormUrlEncodedContent Form(string token, string number, string name, string dob, string phone) => new(new Dictionary<string, string>
+    {
+        ["Input.Number"] = number, ["Input.FullName"] = name, ["Input.DateOfBirth"] = dob, ["Input.Phone"] = phone, ["Input.Email"] = "",
+        ["__RequestVerificationToken"] = token,
+    });
+
+    private static async Task<string> StartAsync(HttpClient browser, string number, string name, string dob, string phone)
+    {
+        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/register");
+        using var response = await browser.PostAsync("/account/register", Form(token, number, name, dob, phone));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response.Headers.Location!.OriginalString;
+    }
+
+    private static async Task<string> CodeAsync(HttpClient browser, string phone, string kind = "otp.registration", HttpResponseMessage? after = null)
+    {
+        _ = after;
+        using var response = await browser.GetAsync($"/dev/mailbox/latest?recipient={Uri.EscapeDataString("+84" + phone[1..])}&kind={kind}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var body = json.RootElement.GetProperty("body").GetString()!;
+        return System.Text.RegularExpressions.Regex.Match(body, @"\b(\d{6})\b").Groups[1].Value;
+    }
+
+    private static async Task<HttpResponseMessage> VerifyAsync(HttpClient browser, string verifyPath, string code, string password)
+    {
+        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, verifyPath);
+        var id = verifyPath[(verifyPath.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        return await browser.PostAsync(verifyPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Id"] = id, ["code"] = code, ["password"] = password, ["confirm"] = password, ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    private async Task<Account?> AccountAsync(string number)
+    {
+        await using var scope = fixture.Require().Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.UserName == number);
+    }
+}
+
+public sealed class RegistrationTestsOnSqlite(SqliteApp app) : RegistrationTests(app), IClassFixture<SqliteApp>;
+
+public sealed class RegistrationTestsOnPostgres(PostgresApp app) : RegistrationTests(app), IClassFixture<PostgresApp>;
