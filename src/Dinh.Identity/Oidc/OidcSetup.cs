@@ -72,6 +72,15 @@ public static class OidcSetup
                 });
                 server.AddEventHandler<OpenIddictServerEvents.GenerateTokenContext>(handler =>
                     handler.UseSingletonHandler<TokenPolicy>().SetOrder(OpenIddictServerHandlers.Protection.AttachSecurityCredentials.Descriptor.Order + 1));
+                server.AddEventHandler<OpenIddictServerEvents.ValidateIntrospectionRequestContext>(handler =>
+                    handler.UseSingletonHandler<IntrospectionCallerPolicy>().SetOrder(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor.Order + 1));
+                server.AddEventHandler<OpenIddictServerEvents.ProcessAuthenticationContext>(handler =>
+                    handler.UseSingletonHandler<ClientAssertionReplayPolicy>().SetOrder(new[]
+                    {
+                        OpenIddictServerHandlers.ValidateClientAssertion.Descriptor.Order, OpenIddictServerHandlers.ValidateClientAssertionWellknownClaims.Descriptor.Order,
+                        OpenIddictServerHandlers.ValidateClientAssertionIssuer.Descriptor.Order,
+                        OpenIddictServerHandlers.ValidateClientType.Descriptor.Order, OpenIddictServerHandlers.ValidateClientSecret.Descriptor.Order,
+                    }.Max() + 1));
                 server.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler =>
                     handler.UseInlineHandler(context =>
                     {
