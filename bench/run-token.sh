@@ -23,7 +23,10 @@
 #   PEER_REPLAY_STORE (complete)     see bench/token/peer/server.js
 #   PEER_NODE                        the node binary for the peer (default: the Node.js 22 that package-lock.json pins)
 #   DINH_BENCH_DINH_PORT (55601)     port for a dinh that start_dinh starts
-# The Dinh side (optional until Dinh has a token endpoint): see "Dinh side" below.
+#   DINH_BENCH_PG_PORT (55610)       port of the throw-away PostgreSQL that start_dinh starts
+#   DINH_ASSERTION_TYP (client-authentication+jwt)  `typ` of dinh's assertions: OpenIddict 7 refuses `JWT` (ID2089)
+#   PEER_ASSERTION_TYP (JWT)         `typ` of the peer's assertions
+# The Dinh side: by default start_dinh below publishes and starts one; see "Dinh side" below.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -69,7 +72,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------------------------------------------------------
-# Dinh side. Two ways in; with neither, the script measures the peer only and says `token/dinh skipped`.
+# Dinh side. Two ways in: a dinh given by the variables in (a), or else the one start_dinh starts (b); if start_dinh
+# fails (say, no dotnet) the script measures the peer only and says `token/dinh skipped`.
 #
 # (a) A dinh you started yourself, with the client already registered (public key: bench/token/keys/
 #     client.public.jwk.json, made on the first run of this script or by `node bench/token/peer/keys.js
@@ -78,57 +82,74 @@ trap 'exit 130' INT TERM
 #       DINH_CLIENT_ID      the client id it was registered under                                         required
 #       DINH_PID            pid of the server process, for rss_mb/cores; only used when `ss` cannot tell
 #                           which process listens on DINH_TOKEN_URL's port (that one is measured)         optional
-#       DINH_ASSERTION_AUD  `aud` of the assertions (default: DINH_TOKEN_URL)                             optional
+#       DINH_ASSERTION_AUD  `aud` of the assertions (default: DINH_TOKEN_URL; dinh wants its issuer)     optional
 #       DINH_JWKS_URL       JWKS to verify one issued token against (default: jwks_uri from
 #                           <DINH_TOKEN_URL minus /connect/token>/.well-known/openid-configuration)       optional
 #
-# (b) Implement start_dinh / stop_dinh / register_dinh_client below (the lead's part). start_dinh returns 0 once the
-#     server answers, having set DINH_TOKEN_URL, DINH_CLIENT_ID and DINH_PID (and DINH_ASSERTION_AUD /
-#     DINH_JWKS_URL if the defaults above do not fit); it returns 1 while not implemented.
+# (b) start_dinh / stop_dinh / register_dinh_client below: start_dinh returns 0 once the server answers, having set
+#     DINH_TOKEN_URL, DINH_CLIENT_ID, DINH_PID and DINH_ASSERTION_AUD (the issuer: OpenIddict refuses the token
+#     endpoint URL as `aud`).
 # ------------------------------------------------------------------------------------------------------------------
 dinh_port=${DINH_BENCH_DINH_PORT:-55601}
+pg_port=${DINH_BENCH_PG_PORT:-55610}
 dinh_started=
+pg_started=
 
 start_dinh() {
-  # TODO(lead): start dinh here. A sketch, to adapt once `/connect/token` and `dinh clients add` exist:
-  #
-  #   echo "building Release…" >&2
-  #   dotnet build "$root/src/Dinh.Server/Dinh.Server.csproj" -c Release --nologo -v q >/dev/null
-  #   dinh_cmd=(dotnet "$root/src/Dinh.Server/bin/Release/net10.0/dinh.dll")
-  #   # SQLite in the work directory (or PostgreSQL: source .ci/postgres.sh; pg_temp_start; Provider=Postgres):
-  #   export Dinh__Database__Provider=Sqlite ConnectionStrings__Dinh="Data Source=$work/token.db"
-  #   "${dinh_cmd[@]}" db migrate >/dev/null
-  #   DINH_TOKEN_URL=http://127.0.0.1:$dinh_port/connect/token
-  #   DINH_CLIENT_ID=$client_id
-  #   register_dinh_client "$DINH_CLIENT_ID" "$keys/client.public.jwk.json" "$DINH_TOKEN_URL"
-  #   ASPNETCORE_ENVIRONMENT=Production "${dinh_cmd[@]}" serve --urls "http://127.0.0.1:$dinh_port" >"$out/token-dinh.log" 2>&1 &
-  #   DINH_PID=$!            # the dotnet host is the server process itself: its /proc/PID/status is read for memory
-  #   dinh_started=1
-  #   wait_for_http "http://127.0.0.1:$dinh_port/.well-known/openid-configuration" "$DINH_PID" || return 1
-  #   return 0
-  return 1
+  # A Release dinh on a throw-away PostgreSQL (.ci/postgres.sh), in Production: plain HTTP is allowed there on
+  # loopback only (src/Dinh.Server/Hosting/TransportSecurity.cs); Dinh__Oidc__RequireHttps=false lets OpenIddict
+  # answer on http:// for this bench only.
+  command -v dotnet >/dev/null || { dinh_skipped="dotnet is missing"; return 1; }
+  echo "run-token: publishing dinh (Release) to bench/out/dinh-release…" >&2
+  timeout 900 dotnet publish "$root/src/Dinh.Server/Dinh.Server.csproj" -c Release -o "$out/dinh-release" --nologo -v q >"$work/publish.log" 2>&1 \
+    || { cat "$work/publish.log" >&2; return 1; }
+  dinh_cmd=(dotnet "$out/dinh-release/dinh.dll")
+  phase "dinh published (Release)"
+  # shellcheck source=../.ci/postgres.sh
+  source "$root/.ci/postgres.sh"
+  pg_temp_start "$pg_port" >&2 || return 1
+  pg_started=1
+  export Dinh__Database__Provider=Postgres ConnectionStrings__Dinh="$DINH_TEST_POSTGRES"
+  export ASPNETCORE_ENVIRONMENT=Production Dinh__Oidc__RequireHttps=false Dinh__Oidc__Issuer="http://127.0.0.1:$dinh_port/"
+  export Dinh__Demo__Accounts=false Dinh__Demo__Seed=false
+  timeout 300 "${dinh_cmd[@]}" db migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; return 1; }
+  DINH_TOKEN_URL=http://127.0.0.1:$dinh_port/connect/token
+  DINH_CLIENT_ID=$client_id
+  register_dinh_client "$DINH_CLIENT_ID" "$keys/client.public.jwk.json" "$DINH_TOKEN_URL" || return 1
+  # OpenIddict 7 accepts only the issuer as the assertion's `aud` (the token endpoint URL gets ID2094, "doesn't
+  # contain any valid audience"): see bench/README.md.
+  DINH_ASSERTION_AUD=${DINH_ASSERTION_AUD:-http://127.0.0.1:$dinh_port/}
+  "${dinh_cmd[@]}" serve --urls "http://127.0.0.1:$dinh_port" >"$out/token-dinh.log" 2>&1 &
+  DINH_PID=$!            # the dotnet host is the server process itself: its /proc/PID/status is read for memory
+  dinh_started=1
+  wait_for_http "http://127.0.0.1:$dinh_port/.well-known/openid-configuration" "$DINH_PID" \
+    || { tail -n 30 "$out/token-dinh.log" >&2; return 1; }
+  phase "dinh serve on 127.0.0.1:$dinh_port (PostgreSQL on 127.0.0.1:$pg_port, Production)"
+  return 0
 }
 
 stop_dinh() {
-  # Stops what start_dinh started, never a dinh given through DINH_TOKEN_URL (add pg_temp_stop here if start_dinh
-  # starts a throw-away PostgreSQL with .ci/postgres.sh).
+  # Stops what start_dinh started, never a dinh given through DINH_TOKEN_URL, and its throw-away PostgreSQL.
   if [ -n "$dinh_started" ] && [ -n "${DINH_PID:-}" ] && kill -0 "$DINH_PID" 2>/dev/null; then
     kill "$DINH_PID" 2>/dev/null || true
     wait "$DINH_PID" 2>/dev/null || true
   fi
   dinh_started=
+  if [ -n "$pg_started" ]; then
+    pg_temp_stop
+    pg_started=
+  fi
 }
 
 # register_dinh_client <client id> <public JWK file> <token endpoint URL>
 # Registers a confidential client for the client_credentials grant that authenticates with private_key_jwt (ES256)
 # using the given public JWK, allowed the scope $scope, whose access tokens are JWTs signed ES256 — what the peer's
-# client `bench` is (bench/token/peer/server.js). The token endpoint is what its assertions' `aud` will be.
+# client `bench` is (bench/token/peer/server.js) — with the real CLI, `dinh clients add`.
 register_dinh_client() {
-  local id=$1 jwk_file=$2 token_endpoint=$3
-  # TODO(lead): e.g. "${dinh_cmd[@]}" clients add "$id" --grant client_credentials --auth private_key_jwt \
-  #               --jwk "$jwk_file" --scope "$scope"   (the CLI is not written yet)
-  echo "run-token: register_dinh_client is not implemented (client $id, key $jwk_file, endpoint $token_endpoint)" >&2
-  return 1
+  local id=$1 jwk_file=$2
+  timeout 120 "${dinh_cmd[@]}" clients add --client-id "$id" --name "Benchmark" --auth private_key_jwt \
+    --jwks-file "$jwk_file" --grant client_credentials --scope "$scope" --alg ES256 >"$work/clients.log" 2>&1 \
+    || { cat "$work/clients.log" >&2; return 1; }
 }
 # ------------------------------------------------------------------------------------------------------------------
 
@@ -157,7 +178,7 @@ phase "npm ci (if needed), keys in bench/token/keys"
 
 make_assertions() { # aud count file
   timeout 300 "$node" "$peer_dir/assertions.js" --key "$keys/client.jwk.json" --client-id "$current_client" --aud "$1" \
-    --count "$2" --out "$3" --lifetime "$lifetime" 2>"$work/assertions.log" || { cat "$work/assertions.log" >&2; return 1; }
+    --typ "$current_typ" --count "$2" --out "$3" --lifetime "$lifetime" 2>"$work/assertions.log" || { cat "$work/assertions.log" >&2; return 1; }
 }
 
 # One token by curl, decoded and its signature checked against the server's JWKS: the load must measure real tokens.
@@ -172,6 +193,15 @@ check_token() { # name token_url jwks_url aud
   local token
   token=$("$node" -e 'console.log(JSON.parse(process.argv[1]).access_token ?? "")' "$body")
   echo "$1 $(timeout 30 "$node" "$peer_dir/inspect-token.js" "$3" "$token")" | tee -a "$work/tokens" >&2
+  # The same assertion a second time: a server that remembers jti refuses it (RFC 7523 §3 item 7, OIDC Core §9).
+  local replay
+  replay=$(curl -s --max-time 10 -w '\n%{http_code}' "$2" -d grant_type=client_credentials -d "scope=$scope" \
+    -d client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer -d "client_assertion=$(head -n 1 "$work/one.jwt")")
+  if [ "${replay##*$'\n'}" = 200 ]; then
+    echo "$1 replayed assertion: ACCEPTED (200, a second token for the same jti): no replay protection" | tee -a "$work/tokens" >&2
+  else
+    echo "$1 replayed assertion: refused (${replay##*$'\n'} $(printf '%s' "${replay%$'\n'*}" | tr -d '\n' | cut -c 1-160))" | tee -a "$work/tokens" >&2
+  fi
 }
 
 # The pid of the process listening on a loopback port: the server itself, whatever wrapper (timeout, a subshell, a
@@ -248,10 +278,11 @@ start_peer() {
 start_peer
 phase "oidc-provider $("$node" -p 'require(process.argv[1]).version' "$peer_dir/node_modules/oidc-provider/package.json") on $peer_issuer (pid $peer_pid, $(grep -o 'replay-store=[a-z]*' "$out/token-peer.log"))"
 current_client=$client_id
+current_typ=${PEER_ASSERTION_TYP:-JWT}
 check_token oidc-provider "$peer_token_url" "$peer_issuer/jwks" "$peer_aud"
 
 dinh=
-dinh_skipped="set DINH_TOKEN_URL and DINH_CLIENT_ID, or implement start_dinh in bench/run-token.sh"
+dinh_skipped="start_dinh failed (see above); or set DINH_TOKEN_URL and DINH_CLIENT_ID"
 if [ -n "${DINH_TOKEN_URL:-}" ] && [ -n "${DINH_CLIENT_ID:-}" ]; then
   dinh=given
 elif start_dinh; then
@@ -273,15 +304,18 @@ if [ -n "$dinh" ]; then
     echo "run-token: DINH_PID $DINH_PID is not the process listening on $DINH_TOKEN_URL ($dinh_rss_pid); measuring the latter" >&2
   fi
   current_client=$DINH_CLIENT_ID
+  current_typ=${DINH_ASSERTION_TYP:-client-authentication+jwt}
   check_token dinh "$DINH_TOKEN_URL" "$DINH_JWKS_URL" "$dinh_aud"
   phase "dinh ($dinh) at $DINH_TOKEN_URL, pid ${dinh_rss_pid:-unknown}"
 fi
 
 for round in $(seq "$rounds"); do
   current_client=$client_id
+  current_typ=${PEER_ASSERTION_TYP:-JWT}
   load oidc-provider "$peer_token_url" "$peer_aud" "$peer_pid" "$round"
   if [ -n "$dinh" ]; then
     current_client=$DINH_CLIENT_ID
+    current_typ=${DINH_ASSERTION_TYP:-client-authentication+jwt}
     load dinh "$DINH_TOKEN_URL" "$dinh_aud" "$dinh_rss_pid" "$round"
   fi
 done

@@ -1,7 +1,8 @@
 // Pre-generates distinct private_key_jwt client assertions, one compact JWS per line:
 //   node assertions.js --key <private JWK file> --client-id bench --aud <audience> --count 300000 --out <file>
-//                      [--lifetime 600] [--workers <n>]
-// Each assertion: header {alg: ES256, typ: JWT, kid}; claims iss = sub = client id, aud (as given; repeat --aud for an
+//                      [--lifetime 600] [--workers <n>] [--typ JWT]
+// Each assertion: header {alg: ES256, typ (JWT unless told; OpenIddict 7 demands client-authentication+jwt, the type
+// RFC 7523bis recommends), kid}; claims iss = sub = client id, aud (as given; repeat --aud for an
 // array), a unique jti (random UUID), iat = now, exp = now + lifetime (600 s unless told). Servers refuse a jti seen
 // before (oidc-provider remembers each one until it expires), so the load tool must use every line once only.
 // Signing uses node:crypto directly (about 30,000 per second per core) on --workers threads (default: all cores);
@@ -13,10 +14,10 @@ import { once } from 'node:events';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 
-function signMany({ jwk, claims, count }) {
+function signMany({ jwk, claims, count, typ }) {
   const { d, ...pub } = jwk;
   const key = createPrivateKey({ key: jwk, format: 'jwk' });
-  const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: pub.kid })).toString('base64url');
+  const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ, kid: pub.kid })).toString('base64url');
   const lines = new Array(count);
   for (let i = 0; i < count; i += 1) {
     const payload = Buffer.from(JSON.stringify({ ...claims, jti: randomUUID() })).toString('base64url');
@@ -30,7 +31,7 @@ function signMany({ jwk, claims, count }) {
 if (!isMainThread) {
   parentPort.postMessage(signMany(workerData));
 } else {
-  const args = { aud: [], lifetime: '600', workers: String(Math.max(1, availableParallelism())) };
+  const args = { aud: [], lifetime: '600', typ: 'JWT', workers: String(Math.max(1, availableParallelism())) };
   for (let i = 2; i < process.argv.length; i += 2) {
     const name = process.argv[i].replace(/^--/, '');
     const value = process.argv[i + 1];
@@ -39,7 +40,7 @@ if (!isMainThread) {
   }
   for (const required of ['key', 'client-id', 'count', 'out']) {
     if (!args[required]) {
-      console.error('usage: node assertions.js --key <private JWK> --client-id <id> --aud <audience> [--aud …] --count <n> --out <file> [--lifetime <s>] [--workers <n>]');
+      console.error('usage: node assertions.js --key <private JWK> --client-id <id> --aud <audience> [--aud …] --count <n> --out <file> [--lifetime <s>] [--workers <n>] [--typ <typ>]');
       process.exit(2);
     }
   }
@@ -61,7 +62,7 @@ if (!isMainThread) {
   // Chunks are written in worker order; each worker signs a contiguous share.
   const shares = Array.from({ length: workers }, (_, w) => Math.floor(count / workers) + (w < count % workers ? 1 : 0));
   const results = shares.map((share) => new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { jwk, claims, count: share } });
+    const worker = new Worker(new URL(import.meta.url), { workerData: { jwk, claims, count: share, typ: args.typ } });
     worker.once('message', resolve);
     worker.once('error', reject);
   }));
