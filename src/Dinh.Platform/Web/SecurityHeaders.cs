@@ -6,21 +6,43 @@ namespace Dinh.Platform.Web;
 /// Headers on every response. The CSP allows no inline script or style: pages ship their scripts and styles as
 /// files, so an injected <c>&lt;script&gt;</c> cannot run.
 /// </summary>
-internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
+public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public const string CspReportPath = "/api/csp-reports";
 
-    private const string ContentSecurityPolicy =
+    private const string FormTargetsKey = "Dinh.Csp.FormTargets";
+
+    private static string ContentSecurityPolicy(string formTargets) =>
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'; " +
+        $"connect-src 'self'; form-action 'self'{formTargets}; frame-ancestors 'none'; base-uri 'self'; object-src 'none'; " +
         "report-to csp";
+
+    /// <summary>
+    /// Lets this response's forms lead to another origin: browsers apply form-action to the redirects after a form
+    /// is posted, so the sign-in and consent forms of the OpenID provider must allow the (already validated)
+    /// redirect URI's origin of the client that asked.
+    /// </summary>
+    public static void AllowFormTarget(HttpContext context, Uri target)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(target);
+        var origin = target.GetLeftPart(UriPartial.Authority);
+        var list = context.Items[FormTargetsKey] as List<string> ?? [];
+        if (!list.Contains(origin))
+        {
+            list.Add(origin);
+        }
+        context.Items[FormTargetsKey] = list;
+    }
 
     public Task InvokeAsync(HttpContext context)
     {
         context.Response.OnStarting(static state =>
         {
-            var headers = ((HttpContext)state).Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            var http = (HttpContext)state;
+            var headers = http.Response.Headers;
+            var targets = http.Items[FormTargetsKey] is List<string> list ? string.Concat(list.Select(o => " " + o)) : "";
+            headers.ContentSecurityPolicy = ContentSecurityPolicy(targets);
             headers["Reporting-Endpoints"] = $"csp=\"{CspReportPath}\"";
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";

@@ -101,6 +101,48 @@ public abstract class RegistrationTests(DinhApp fixture)
         Assert.Equal(HttpStatusCode.Redirect, relogin.StatusCode);
     }
 
+    [Fact]
+    public async Task A_level_2_parent_registers_their_child_under_14_and_nobody_else_can()
+    {
+        var app = fixture.Require();
+        var parent = await CitizenAccounts.CreateAsync(app, AssuranceLevel.Level2);
+        var stranger = await CitizenAccounts.CreateAsync(app, AssuranceLevel.Level2);
+        var registry = new RegistryDriver(app);
+        using var officer = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
+        var childName = RegistryDriver.UniqueName("Bé");
+        var child = await RegistryDriver.RegisterBirthAsync(officer, childName, "2018-03-03", "male", extra: new { motherId = parent.CitizenId });
+        var childNumber = child.GetProperty("personalIdNumber").GetString()!;
+
+        using var strangerBrowser = await SignInAsync(app, stranger);
+        using var refused = await RegisterChildAsync(strangerBrowser, childNumber, childName, "2018-03-03");
+        using var parentBrowser = await SignInAsync(app, parent);
+        using var created = await RegisterChildAsync(parentBrowser, childNumber, childName, "2018-03-03");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var account = await AccountAsync(childNumber);
+        Assert.Equal(parent.AccountId, account!.GuardianAccountId);
+        Assert.Equal(AssuranceLevel.Level1, account.Level);
+    }
+
+    private static async Task<HttpClient> SignInAsync(DinhApp app, TestCitizen citizen)
+    {
+        var browser = app.CreateClient(cookies: new CookieContainer());
+        using var login = await AccountsDriver.PostLoginAsync(browser, citizen.Number, citizen.Password);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        return browser;
+    }
+
+    private static async Task<HttpResponseMessage> RegisterChildAsync(HttpClient browser, string number, string name, string dob)
+    {
+        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/children");
+        return await browser.PostAsync("/account/children", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["number"] = number, ["name"] = name, ["dateOfBirth"] = dob, ["password"] = "mat-khau-cua-con-2026", ["confirm"] = "mat-khau-cua-con-2026",
+            ["__RequestVerificationToken"] = token,
+        }));
+    }
+
     private async Task<(string Number, string Name)> CitizenAsync(string dateOfBirth)
     {
         var registry = new RegistryDriver(fixture.Require());

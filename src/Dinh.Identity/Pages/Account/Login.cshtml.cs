@@ -10,7 +10,7 @@ namespace Dinh.Identity.Pages.Account;
 /// Sign-in with the personal ID number (citizens) or the staff login, the password, and the TOTP code when the
 /// account has one (always for officers and administrators). One message for every failure.
 /// </summary>
-internal sealed class LoginModel(AccountSignIn signIn, IStringLocalizer<IdentityText> text) : PageModel
+internal sealed class LoginModel(AccountSignIn signIn, OpenIddict.Abstractions.IOpenIddictApplicationManager applications, IStringLocalizer<IdentityText> text) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -20,8 +20,11 @@ internal sealed class LoginModel(AccountSignIn signIn, IStringLocalizer<Identity
 
     public string? Error { get; private set; }
 
+    public Task OnGetAsync() => Oidc.ClientOrigins.AllowForReturnUrlAsync(HttpContext, applications, ReturnUrl);
+
     public async Task<IActionResult> OnPostAsync([FromForm] string? password, [FromForm] string? code)
     {
+        await Oidc.ClientOrigins.AllowForReturnUrlAsync(HttpContext, applications, ReturnUrl);
         if (Login is { Length: > 256 } || password is { Length: > 1024 } || code is { Length: > 20 })
         {
             Error = text["Login.Invalid"];

@@ -48,6 +48,7 @@ internal sealed class AuthorizeModel(AccountsDbContext db, OidcClaims claims, IO
     {
         var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID authorization request.");
         Request2 = request;
+        await ClientOrigins.AllowAsync(HttpContext, applications, request.ClientId, request.RedirectUri);
         var cookie = await HttpContext.AuthenticateAsync(AccountCookie.Scheme);
         var authenticatedAt = AccountCookie.AuthenticatedAt(cookie.Principal);
         var mustLogIn = cookie.Principal is null
