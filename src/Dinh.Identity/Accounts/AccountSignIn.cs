@@ -144,6 +144,10 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
         account.LockReason = reason;
         account.LockedAt = now;
         db.Audit(IdentityAudit.Of(actor, "account.locked", $"account:{account.Id}", reason, legalBasis, requestId, kind.ToString()));
+        if (kind == AccountLock.Police)
+        {
+            Notices.Locked(db, account);
+        }
         await users.UpdateAsync(account);
         await RevokeEverywhereAsync(account.Id, now);
     }

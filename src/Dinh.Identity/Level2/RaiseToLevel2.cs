@@ -99,6 +99,7 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
             check.Approved = true;
             check.CompletedAt = now;
             db.Audit(IdentityAudit.Of(actor, "eid.level2.granted", $"account:{account.Id}", "e-ID level 2 check", "Decree 69/2024 Art. 10", requestId, "new account"));
+            Notices.Level2(db, account, newAccount: true);
             var created = await users.CreateAsync(account);
             return (created.Succeeded ? Level2Refusal.None : Level2Refusal.PhoneRequired, account);
         }
@@ -108,6 +109,7 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
         check.CompletedAt = now;
         db.Level2Verifications.Add(check);
         db.Audit(IdentityAudit.Of(actor, "eid.level2.granted", $"account:{account.Id}", "e-ID level 2 check", "Decree 69/2024 Art. 10", requestId, null));
+        Notices.Level2(db, account, newAccount: false);
         await users.UpdateAsync(account);
         return (Level2Refusal.None, account);
     }

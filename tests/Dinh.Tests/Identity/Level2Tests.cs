@@ -32,6 +32,8 @@ public abstract class Level2Tests(DinhApp fixture)
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         Assert.Equal(3, await db.Level2Verifications.CountAsync(v => v.CitizenId == citizen.CitizenId));
+        using var notice = await police.GetAsync("/dev/mailbox/latest?recipient=%2B84912345678&kind=notice.level2");
+        Assert.Equal(HttpStatusCode.OK, notice.StatusCode);
     }
 
     [Fact]

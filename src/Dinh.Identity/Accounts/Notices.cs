@@ -1,0 +1,33 @@
+using Dinh.Identity.Persistence;
+using Dinh.Platform.Messaging;
+
+namespace Dinh.Identity.Accounts;
+
+/// <summary>
+/// Notices to the account's verified phone, queued in the outbox with the change they announce (same transaction).
+/// Plain ASCII Vietnamese with English: SMS gateways bill Unicode messages as several parts.
+/// </summary>
+internal static class Notices
+{
+    public static void Level2(AccountsDbContext db, Account account, bool newAccount)
+    {
+        if (account.PhoneNumber is not { } phone || !account.PhoneNumberConfirmed)
+        {
+            return;
+        }
+        var text = newAccount
+            ? "Dinh: tai khoan dinh danh dien tu muc 2 cua ban da duoc tao. Dat mat khau tai /account/reset. / Your level-2 e-ID account is ready; set a password at /account/reset."
+            : "Dinh: tai khoan dinh danh dien tu cua ban da duoc nang len muc 2. / Your e-ID account is now at level 2.";
+        db.Send(new OutgoingMessage(MessageChannel.Sms, phone, null, text, "notice.level2"));
+    }
+
+    public static void Locked(AccountsDbContext db, Account account)
+    {
+        if (account.PhoneNumber is { } phone && account.PhoneNumberConfirmed)
+        {
+            db.Send(new OutgoingMessage(MessageChannel.Sms, phone, null,
+                "Dinh: tai khoan dinh danh dien tu cua ban da bi khoa. Lien he cong an xa, phuong. / Your e-ID account has been locked; contact a commune police office.",
+                "notice.locked"));
+        }
+    }
+}
