@@ -111,6 +111,8 @@ start_dinh() {
   pg_started=1
   export Dinh__Database__Provider=Postgres ConnectionStrings__Dinh="$DINH_TEST_POSTGRES"
   export ASPNETCORE_ENVIRONMENT=Production Dinh__Oidc__RequireHttps=false Dinh__Oidc__Issuer="http://127.0.0.1:$dinh_port/"
+  # The bench instance sends no SMS or e-mail: without this, Production refuses to start without real senders.
+  export Dinh__Messaging__Dispatch=false
   export Dinh__Demo__Accounts=false Dinh__Demo__Seed=false
   timeout 300 "${dinh_cmd[@]}" db migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; return 1; }
   DINH_TOKEN_URL=http://127.0.0.1:$dinh_port/connect/token
