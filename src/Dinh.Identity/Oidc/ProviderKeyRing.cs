@@ -24,7 +24,10 @@ public sealed class ProviderKeyRing(IServiceScopeFactory scopes, IDataProtection
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(15);
     private const string Purpose = "Dinh.Identity.ProviderKeys.v1";
     private CancellationTokenSource _changed = new();
-    private string _fingerprint = "";
+
+    // The key set (and which keys sign) that the options were last built from; a tick that sees anything else
+    // invalidates them, including a change made between the build and the first tick.
+    private volatile string _configured = "";
 
     public string Name => Options.DefaultName;
 
@@ -36,8 +39,8 @@ public sealed class ProviderKeyRing(IServiceScopeFactory scopes, IDataProtection
     {
         ArgumentNullException.ThrowIfNull(options);
         var keys = Load();
-        _fingerprint = Fingerprint(keys);
         var now = clock.GetUtcNow();
+        _configured = State(keys, now);
         // The key that signs goes first (OpenIddict signs with the first asymmetric key); the others are published
         // for validation: the next key before its activation, retired keys until their tokens have expired.
         var signing = keys.Where(k => k.Use == ProviderKeyUse.Signing && (k.ExpiresAt is null || now < k.ExpiresAt))
@@ -88,8 +91,9 @@ public sealed class ProviderKeyRing(IServiceScopeFactory scopes, IDataProtection
         return db.ProviderKeys.AsNoTracking().ToList();
     }
 
-    private static string Fingerprint(IEnumerable<ProviderKey> keys) =>
-        string.Join(",", keys.OrderBy(k => k.KeyId, StringComparer.Ordinal).Select(k => $"{k.KeyId}:{k.ActivatesAt.ToUnixTimeSeconds()}:{k.RetiresAt?.ToUnixTimeSeconds()}:{k.ExpiresAt?.ToUnixTimeSeconds()}"));
+    private static string State(IReadOnlyCollection<ProviderKey> keys, DateTimeOffset now) =>
+        string.Join(",", keys.OrderBy(k => k.KeyId, StringComparer.Ordinal).Select(k => $"{k.KeyId}:{k.ActivatesAt.ToUnixTimeSeconds()}:{k.RetiresAt?.ToUnixTimeSeconds()}:{k.ExpiresAt?.ToUnixTimeSeconds()}"))
+        + "|" + string.Join(",", keys.Where(k => IsActive(k, now) && (k.ExpiresAt is null || now < k.ExpiresAt)).Select(k => k.KeyId).Order(StringComparer.Ordinal));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -99,16 +103,14 @@ public sealed class ProviderKeyRing(IServiceScopeFactory scopes, IDataProtection
             try
             {
                 var keys = Load();
-                var now = clock.GetUtcNow();
-                // A key set change, or a key whose activation or retirement time has passed, rebuilds the options.
-                var current = Fingerprint(keys) + "|" + string.Join(",", keys.Where(k => IsActive(k, now)).Select(k => k.KeyId));
-                if (_fingerprint.Length > 0 && current != _lastSeen && _lastSeen.Length > 0)
+                var configured = _configured;
+                if (configured.Length > 0 && State(keys, clock.GetUtcNow()) != configured)
                 {
+                    _configured = "";
                     var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
                     await previous.CancelAsync();
                     previous.Dispose();
                 }
-                _lastSeen = current;
             }
             catch (Exception e) when (e is InvalidOperationException or DbUpdateException or System.Data.Common.DbException)
             {
@@ -116,8 +118,6 @@ public sealed class ProviderKeyRing(IServiceScopeFactory scopes, IDataProtection
             }
         }
     }
-
-    private string _lastSeen = "";
 
     /// <summary>Creates the first keys of a new database; idempotent, and safe when several instances start at once.</summary>
     internal static async Task EnsureKeysAsync(AccountsDbContext db, IDataProtector protector, TimeProvider clock, CancellationToken cancellationToken)
