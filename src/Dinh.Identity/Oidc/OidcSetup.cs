@@ -70,6 +70,9 @@ public static class OidcSetup
                     options.SubjectTypes.Clear();
                     options.SubjectTypes.Add(SubjectTypes.Pairwise);
                 });
+                server.AddEventHandler<OpenIddictServerEvents.ValidateTokenContext>(handler =>
+                    handler.UseSingletonHandler<ClientAssertionKeys>()
+                        .SetOrder(OpenIddictServerHandlers.Protection.ResolveTokenValidationParameters.Descriptor.Order + 1));
                 server.AddEventHandler<OpenIddictServerEvents.GenerateTokenContext>(handler =>
                     handler.UseSingletonHandler<TokenPolicy>().SetOrder(OpenIddictServerHandlers.Protection.AttachSecurityCredentials.Descriptor.Order + 1));
                 server.AddEventHandler<OpenIddictServerEvents.ValidateIntrospectionRequestContext>(handler =>
