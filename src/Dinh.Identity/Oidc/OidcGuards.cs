@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -51,29 +52,19 @@ internal sealed class ClientAssertionReplayPolicy(IServiceProvider services) : I
             return;
         }
         var reference = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes($"{context.ClientId}\n{jti}")));
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         await using var scope = services.CreateAsyncScope();
-        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
-        if (await tokens.FindByReferenceIdAsync(reference, context.CancellationToken) is not null)
+        var db = scope.ServiceProvider.GetRequiredService<Persistence.AccountsDbContext>();
+        // EF maps a Guid to uuid on PostgreSQL and to upper-case text on SQLite; a raw parameter must match.
+        object id = db.Database.IsNpgsql() ? Guid.CreateVersion7() : Guid.CreateVersion7().ToString().ToUpperInvariant();
+        // One statement, one round trip: the unique reference id decides, even between instances at the same moment.
+        var recorded = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "OpenIddictTokens" (id, concurrency_token, creation_date, expiration_date, redemption_date, reference_id, status, subject, type)
+            VALUES ({id}, {Guid.NewGuid().ToString()}, {now}, {expires.Value.UtcDateTime}, {now}, {reference}, {Statuses.Redeemed}, {context.ClientId}, {TokenType})
+            ON CONFLICT (reference_id) DO NOTHING
+            """, context.CancellationToken);
+        if (recorded == 0)
         {
-            context.Reject(Errors.InvalidClient, "The client assertion was already used.");
-            return;
-        }
-        try
-        {
-            await tokens.CreateAsync(new OpenIddictTokenDescriptor
-            {
-                ReferenceId = reference,
-                Type = TokenType,
-                Status = Statuses.Redeemed,
-                Subject = context.ClientId,
-                CreationDate = TimeProvider.System.GetUtcNow(),
-                RedemptionDate = TimeProvider.System.GetUtcNow(),
-                ExpirationDate = expires,
-            }, context.CancellationToken);
-        }
-        catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or OpenIddictExceptions.ConcurrencyException)
-        {
-            // The reference id is unique: another instance recorded the same assertion at the same moment.
             context.Reject(Errors.InvalidClient, "The client assertion was already used.");
         }
     }
