@@ -27,7 +27,7 @@ public static class IdentityCommands
         var name = new Option<string>("--name") { Description = "The name shown on the consent page.", Required = true };
         var redirect = new Option<string[]>("--redirect-uri") { Description = "A redirect URI, matched exactly (repeat for several).", AllowMultipleArgumentsPerToken = true };
         var postLogout = new Option<string[]>("--post-logout-uri") { Description = "A post-logout redirect URI (repeat for several).", AllowMultipleArgumentsPerToken = true };
-        var scopes = new Option<string[]>("--scope") { Description = "An allowed scope: openid profile birthdate personal_id phone email address household offline_access registry.read.", AllowMultipleArgumentsPerToken = true };
+        var scopes = new Option<string[]>("--scope") { Description = "An allowed scope: openid profile birthdate personal_id phone email offline_access registry.read.", AllowMultipleArgumentsPerToken = true };
         var grants = new Option<string[]>("--grant") { Description = "authorization_code (with refresh_token) and/or client_credentials.", AllowMultipleArgumentsPerToken = true };
         var auth = new Option<string>("--auth") { Description = "private_key_jwt (recommended for agencies), client_secret_basic, client_secret_post, or none (a public client: PKCE only).", DefaultValueFactory = _ => "private_key_jwt" };
         var jwks = new Option<FileInfo?>("--jwks-file") { Description = "The client's public keys (a JWK or a JWK set, JSON) for private_key_jwt." };

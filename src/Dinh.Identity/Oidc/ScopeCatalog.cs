@@ -12,7 +12,6 @@ public static class ScopeCatalog
 {
     public const string PersonalId = "personal_id";
     public const string Birthdate = "birthdate";
-    public const string Household = "household";
     public const string RegistryRead = "registry.read";
 
     public sealed record ScopeInfo(string Name, string[] Claims, string Vi, string En);
@@ -24,8 +23,8 @@ public static class ScopeCatalog
         new(PersonalId, ["personal_id"], "Số định danh cá nhân", "Personal ID number"),
         new("phone", ["phone_number", "phone_number_verified"], "Số điện thoại", "Phone number"),
         new("email", ["email", "email_verified"], "Thư điện tử", "Email address"),
-        new("address", ["address"], "Nơi thường trú (mã xã/phường)", "Permanent residence (commune code)"),
-        new(Household, ["household_head"], "Có phải chủ hộ hay không", "Whether you are the head of a household"),
+        // `address` and `household` wait for a registry contract that exposes the permanent residence and the head
+        // of household: a scope is listed here only once /connect/userinfo really serves its claims.
     ];
 
     /// <summary>Scopes for systems (client credentials), never shown to citizens.</summary>
