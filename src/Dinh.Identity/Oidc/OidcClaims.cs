@@ -18,7 +18,7 @@ namespace Dinh.Identity.Oidc;
 /// </summary>
 public sealed class OidcClaims(AccountsDbContext db, CitizenDirectory citizens, ProviderKeyRing keys, IOpenIddictAuthorizationManager authorizations)
 {
-    public ClaimsPrincipal Principal(Account account, ClaimsPrincipal cookie, string clientId, ClientSettings client, IEnumerable<string> scopes)
+    public ClaimsPrincipal Principal(Account account, ClaimsPrincipal cookie, ClientSettings client, IEnumerable<string> scopes)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(client);
@@ -37,7 +37,6 @@ public sealed class OidcClaims(AccountsDbContext db, CitizenDirectory citizens, 
                 [Destinations.IdentityToken, Destinations.AccessToken],
             _ => [Destinations.AccessToken],
         });
-        _ = clientId;
         return new ClaimsPrincipal(identity);
     }
 

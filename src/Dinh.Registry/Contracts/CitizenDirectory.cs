@@ -87,12 +87,14 @@ public sealed class OfficerDirectory(RegistryDbContext db)
     {
         ArgumentNullException.ThrowIfNull(officer);
         var existing = await db.Officers.FirstOrDefaultAsync(o => o.Id == officer.Id, cancellationToken);
-        if (existing is not null)
+        if (existing is null)
         {
-            db.Officers.Remove(existing);
-            await db.SaveChangesAsync(cancellationToken);
+            db.Officers.Add(officer);
         }
-        db.Officers.Add(officer);
+        else
+        {
+            db.Entry(existing).CurrentValues.SetValues(officer);
+        }
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -28,6 +28,7 @@ internal sealed class LoginModel(AccountSignIn signIn, OpenIddict.Abstractions.I
         if (Login is { Length: > 256 } || password is { Length: > 1024 } || code is { Length: > 20 })
         {
             Error = text["Login.Invalid"];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
         var (account, failure) = await signIn.CheckAsync(Login, password, code, HttpContext);

@@ -17,7 +17,7 @@ internal sealed class ResetModel(OneTimeCodes codes, IStringLocalizer<IdentityTe
         var normalized = PhoneNumbers.Normalize(phone);
         if (normalized is null || string.IsNullOrWhiteSpace(number) || number.Length > 256)
         {
-            Error = text["Register.Error.Phone"];
+            Error = normalized is null ? text["Register.Error.Phone"] : text["Reset.Error.Login"];
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

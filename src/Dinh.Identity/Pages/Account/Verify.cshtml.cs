@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 
 namespace Dinh.Identity.Pages.Account;
@@ -15,7 +14,7 @@ namespace Dinh.Identity.Pages.Account;
 /// already used code gets one message; five wrong codes close the challenge.
 /// </summary>
 internal sealed class VerifyModel(OneTimeCodes codes, UserManager<Accounts.Account> users, AccountsDbContext db, AccountSignIn signIn,
-    TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
+    Registry.Contracts.CitizenDirectory citizens, TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -82,7 +81,7 @@ internal sealed class VerifyModel(OneTimeCodes codes, UserManager<Accounts.Accou
     }
 
     private async Task<string?> NumberAsync(Guid citizenId) =>
-        (await HttpContext.RequestServices.GetRequiredService<Registry.Contracts.CitizenDirectory>().FindAsync(citizenId, HttpContext.RequestAborted))?.PersonalIdNumber;
+        (await citizens.FindAsync(citizenId, HttpContext.RequestAborted))?.PersonalIdNumber;
 
     private PageResult Fail(string message)
     {

@@ -22,7 +22,6 @@ namespace Dinh.Identity.Pages.Connect;
 internal sealed class AuthorizeModel(AccountsDbContext db, OidcClaims claims, IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations, TimeProvider clock) : PageModel
 {
-    public OpenIddictRequest Request2 { get; private set; } = new();
     public string ClientName { get; private set; } = "";
     public string? LogoUri { get; private set; }
     public IReadOnlyList<ScopeCatalog.ScopeInfo> Requested { get; private set; } = [];
@@ -47,7 +46,6 @@ internal sealed class AuthorizeModel(AccountsDbContext db, OidcClaims claims, IO
     private async Task<IActionResult> HandleAsync(string? decision)
     {
         var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID authorization request.");
-        Request2 = request;
         await ClientOrigins.AllowAsync(HttpContext, applications, request.ClientId, request.RedirectUri);
         var cookie = await HttpContext.AuthenticateAsync(AccountCookie.Scheme);
         var authenticatedAt = AccountCookie.AuthenticatedAt(cookie.Principal);
@@ -61,7 +59,7 @@ internal sealed class AuthorizeModel(AccountsDbContext db, OidcClaims claims, IO
                 return Error(Errors.LoginRequired, "The user is not signed in.");
             }
             // prompt=login is honoured once: the return address drops it, and the login page always asks again.
-            var parameters = Parameters.Where(p => p.Key != Parameters2.Prompt || !request.HasPromptValue(PromptValues.Login))
+            var parameters = Parameters.Where(p => p.Key != OpenIddictConstants.Parameters.Prompt || !request.HasPromptValue(PromptValues.Login))
                 .Select(p => KeyValuePair.Create(p.Key, (string?)p.Value));
             var returnUrl = OidcSetup.AuthorizePath + QueryString.Create(parameters);
             if (cookie.Principal is not null)
@@ -123,7 +121,7 @@ internal sealed class AuthorizeModel(AccountsDbContext db, OidcClaims claims, IO
             }
         }
 
-        var principal = claims.Principal(account, cookie.Principal!, request.ClientId!, settings, scopes);
+        var principal = claims.Principal(account, cookie.Principal!, settings, scopes);
         authorization ??= await authorizations.CreateAsync(principal, accountId.ToString(), applicationId!, AuthorizationTypes.Permanent,
             scopes, HttpContext.RequestAborted);
         principal.SetAuthorizationId(await authorizations.GetIdAsync(authorization, HttpContext.RequestAborted));
@@ -135,9 +133,4 @@ internal sealed class AuthorizeModel(AccountsDbContext db, OidcClaims claims, IO
         [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
         [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
     }), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-
-    private static class Parameters2
-    {
-        public const string Prompt = "prompt";
-    }
 }
