@@ -81,10 +81,14 @@ internal static class GetCitizen
         var membership = await db.HouseholdMembers.AsNoTracking().Where(m => m.CitizenId == c.Id && m.LeftOn == null)
             .Select(m => (Guid?)m.HouseholdId).FirstOrDefaultAsync(cancellationToken);
         var household = membership is { } householdId ? await HouseholdViewAsync(db, householdId, cancellationToken) : null;
-        var events = (await db.Events.AsNoTracking().Where(e => e.CitizenId == c.Id || e.OtherCitizenId == c.Id).ToListAsync(cancellationToken))
+        // A merged duplicate's events were registered on its record; they are the survivor's too.
+        var selves = await db.Citizens.AsNoTracking().Where(m => m.MergedIntoId == c.Id).Select(m => m.Id).ToListAsync(cancellationToken);
+        selves.Add(c.Id);
+        var events = (await db.Events.AsNoTracking().Where(e => selves.Contains(e.CitizenId) || (e.OtherCitizenId != null && selves.Contains(e.OtherCitizenId.Value)))
+                .ToListAsync(cancellationToken))
             .OrderBy(e => e.RegisteredAt)
             .Select(e => new CivilStatusEventView(e.Id, e.Kind.ToString(), e.OccurredOn, e.RegistrationUnitCode,
-                e.CitizenId == c.Id ? e.OtherCitizenId : e.CitizenId, e.LegalBasis, e.RegisteredAt))
+                selves.Contains(e.CitizenId) ? e.OtherCitizenId : e.CitizenId, e.LegalBasis, e.RegisteredAt))
             .ToList();
         return new CitizenView(c.Id, c.PersonalIdNumber, c.FullName, c.DateOfBirth.ToString(), c.Sex.ToString(), c.BirthRegistrationProvince,
             c.Birthplace, c.Hometown, c.EthnicityCode, c.Religion, c.Nationality, c.FatherId, c.MotherId, c.SpouseId, c.Status.ToString(),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dinh.Platform.Auditing;
 using Dinh.Registry.Citizens;
+using Dinh.Registry.Events;
 using Dinh.Registry.Officers;
 using Dinh.Registry.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -279,6 +280,11 @@ internal static class QualityApi
         {
             return CitizenErrors.Problem(CitizenErrors.StaleVersion);
         }
+        var carryOver = new MergeCarryOver(db, survivor, merged, access.Today);
+        if (await carryOver.CheckAsync(cancellationToken) is { } refusal)
+        {
+            return CivilStatusEvents.Refused(refusal.Vi, refusal.En);
+        }
         var now = clock.GetUtcNow();
         var survivorBefore = CitizenHistory.Snapshot(survivor);
         var mergedBefore = CitizenHistory.Snapshot(merged);
@@ -292,11 +298,12 @@ internal static class QualityApi
                 number.CancellationReason = "merged into a duplicate record";
             }
         }
+        await carryOver.ApplyAsync(http, officer, legalBasis!, purpose!, now, cancellationToken);
         merged.MergeInto(survivorId);
         CitizenHistory.Record(db, http, merged, officer, "registry.citizen.merged", legalBasis!, purpose!, mergedBefore, now,
             extraAfter: new(StringComparer.Ordinal) { ["mergedIntoId"] = survivorId.ToString() });
         CitizenHistory.Record(db, http, survivor, officer, "registry.citizen.merge-survivor", legalBasis!, purpose!, survivorBefore, now,
-            extraAfter: new(StringComparer.Ordinal)
+            extraAfter: new Dictionary<string, string?>(carryOver.Carried, StringComparer.Ordinal)
             {
                 ["absorbedId"] = mergedId.ToString(),
                 ["idNumberAliases"] = string.Join(" ", aliases.Select(n => n.Number)),

@@ -166,6 +166,84 @@ public abstract class QualityTests(DinhApp fixture)
         Assert.True((await Registry.App.VerifyAuditAsync()).Intact);
     }
 
+    [Fact]
+    public async Task Merge_carries_residence_household_spouse_and_children_to_the_survivor()
+    {
+        await SeedAsync();
+        using var civil = await Registry.SignInAsync(CivilStatusBaDinh);
+        using var steward = await Registry.SignInAsync(StewardHanoi);
+        var name = UniqueName("Hợp");
+        var duplicate = await PermanentResidenceAsync(steward, await RegisterBirthAsync(civil, name, "1979-05-06"), BaDinh, "12 Phố Đội Cấn");
+        var survivor = await RegisterBirthAsync(civil, name, "1979-05-06");
+        var wife = await RegisterBirthAsync(civil, UniqueName("Vợ"), "1981-01-01", "female");
+        await MarryAsync(civil, duplicate, wife);
+        var child = await RegisterBirthAsync(civil, UniqueName("Con"), "2012-02-02", extra: new { fatherId = Id(duplicate), motherId = Id(wife) });
+        var householdId = duplicate.GetProperty("household").GetProperty("id").GetGuid();
+        var pair = await DuplicateFindingAsync(steward, duplicate, survivor);
+
+        using var merge = await steward.PostAsJsonAsync($"/api/registry/quality/findings/{pair}/merges", new
+        {
+            survivorId = Id(survivor), survivorVersion = Version(survivor), mergedVersion = Version(await GetAsync(steward, Id(duplicate))),
+            purpose = Purpose, legalBasis = "Quyết định hợp nhất HS-02",
+        });
+
+        Assert.True(merge.StatusCode == HttpStatusCode.OK, await merge.Content.ReadAsStringAsync());
+        var now = await GetAsync(steward, Id(survivor));
+        Assert.Equal(Id(wife), now.GetProperty("spouseId").GetGuid());
+        Assert.Equal(Id(survivor), (await GetAsync(steward, Id(wife))).GetProperty("spouseId").GetGuid());
+        Assert.Equal(Id(survivor), (await GetAsync(steward, Id(child))).GetProperty("fatherId").GetGuid());
+        Assert.Equal(householdId, now.GetProperty("household").GetProperty("id").GetGuid());
+        Assert.Equal(Id(survivor), now.GetProperty("household").GetProperty("headId").GetGuid());
+        var residence = Assert.Single(now.GetProperty("residences").EnumerateArray(), r => r.GetProperty("active").GetBoolean());
+        Assert.Equal("12 Phố Đội Cấn", residence.GetProperty("addressLine").GetString());
+        Assert.Contains(now.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "Marriage");
+        var left = await WithDbAsync(db => db.Residences.AsNoTracking().Where(r => r.CitizenId == Id(duplicate)).ToListAsync());
+        Assert.All(left, r => Assert.Equal($"merged into {Id(survivor)}", r.EndReason));
+        Assert.False(await WithDbAsync(db => db.HouseholdMembers.AnyAsync(m => m.CitizenId == Id(duplicate) && m.LeftOn == null)));
+    }
+
+    [Fact]
+    public async Task Merge_of_records_married_to_different_people_is_refused_and_changes_nothing()
+    {
+        await SeedAsync();
+        using var civil = await Registry.SignInAsync(CivilStatusBaDinh);
+        using var steward = await Registry.SignInAsync(StewardHanoi);
+        var name = UniqueName("Hai Vợ");
+        var first = await RegisterBirthAsync(civil, name, "1975-03-03");
+        var second = await RegisterBirthAsync(civil, name, "1975-03-03");
+        await MarryAsync(civil, first, await RegisterBirthAsync(civil, UniqueName("Vợ"), "1976-01-01", "female"));
+        await MarryAsync(civil, second, await RegisterBirthAsync(civil, UniqueName("Vợ"), "1977-01-01", "female"));
+        var pair = await DuplicateFindingAsync(steward, first, second);
+
+        using var merge = await steward.PostAsJsonAsync($"/api/registry/quality/findings/{pair}/merges", new
+        {
+            survivorId = Id(second), survivorVersion = Version(await GetAsync(steward, Id(second))),
+            mergedVersion = Version(await GetAsync(steward, Id(first))), purpose = Purpose, legalBasis = "HS-03",
+        });
+
+        await ProblemAsync(merge, HttpStatusCode.Conflict, "DINH-REG-0004");
+        Assert.Null(await WithDbAsync(db => db.Citizens.AsNoTracking().Where(c => c.Id == Id(first)).Select(c => c.MergedIntoId).SingleAsync()));
+        Assert.Equal(FindingStatus.Open, await WithDbAsync(db => db.Findings.AsNoTracking().Where(f => f.Id == pair).Select(f => f.Status).SingleAsync()));
+    }
+
+    private static async Task MarryAsync(HttpClient civil, JsonElement husband, JsonElement wife)
+    {
+        using var response = await civil.PostAsJsonAsync("/api/registry/events/marriages", new
+        {
+            citizenId = Id(husband), version = Version(await GetAsync(civil, Id(husband))), spouseId = Id(wife), occurredOn = "2005-05-05",
+            purpose = Purpose, legalBasis = "Giấy chứng nhận kết hôn KH-9",
+        });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<long> DuplicateFindingAsync(HttpClient steward, JsonElement x, JsonElement y)
+    {
+        using var run = await steward.PostAsJsonAsync("/api/registry/quality/runs", new { unit = BaDinh, purpose = Purpose });
+        Assert.True(run.StatusCode == HttpStatusCode.OK, await run.Content.ReadAsStringAsync());
+        return FindingOf(await GetJsonAsync(steward, $"/api/registry/quality/findings?kind=duplicate-candidate&status=open&unit={BaDinh}&pageSize=100"),
+            Id(x), Id(y));
+    }
+
     private static long FindingOf(JsonElement list, Guid x, Guid y) => list.GetProperty("items").EnumerateArray()
         .Single(f => new[] { f.GetProperty("citizenId").GetGuid(), f.GetProperty("otherCitizenId").GetGuid() }.ToHashSet().SetEquals([x, y]))
         .GetProperty("id").GetInt64();
