@@ -40,8 +40,8 @@ internal static class QualityApi
     {
         var quality = api.MapGroup("/quality");
         quality.MapPost("/runs", RunAsync).WithName("RunQualityChecks")
-            .WithSummary("Run every data-quality check (over the population, or one commune with `unit`); data stewards only.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithSummary("Run every data-quality check (over the population, or one commune with `unit`); data stewards only. One run at a time: 409 while another runs.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         quality.MapGet("/findings", ListAsync).WithName("ListQualityFindings")
             .WithSummary("Findings in the officer's jurisdiction, filtered by kind, status and commune; paginated.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -83,7 +83,13 @@ internal static class QualityApi
         {
             return refusal;
         }
-        return TypedResults.Ok(await check.RunAsync(unit, officer.Actor, purpose!, http.TraceIdentifier, cancellationToken));
+        var result = await check.RunAsync(unit, officer.Actor, purpose!, http.TraceIdentifier, cancellationToken);
+        if (result is null)
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return CitizenErrors.Problem(QualityErrors.RunInProgress);
+        }
+        return TypedResults.Ok(result);
     }
 
     public static async Task<Results<Ok<ResultPage<FindingView>>, ValidationProblem, ProblemHttpResult>> ListAsync([AsParameters] FindingSearch search,

@@ -39,12 +39,43 @@ internal sealed class QualityCheck(RegistryDbContext db, TimeProvider clock)
     public const string Actor = "system:quality-check";
     private const int Page = 2_000;
 
-    public async Task<QualityRunResult> RunAsync(string? unit, string actor, string purpose, string? requestId, CancellationToken cancellationToken)
+    /// <summary>The PostgreSQL advisory-lock key held by a run for its transaction (every instance, and the CLI, take it).</summary>
+    internal const long RunLockKey = 0x44494E48_51_01; // "DINH" Q 1
+
+    /// <summary>One run at a time in this process (SQLite has one instance; PostgreSQL adds the advisory lock).</summary>
+    private static readonly SemaphoreSlim RunInProcess = new(1, 1);
+
+    /// <summary>
+    /// Runs every check; null when another run is in progress (two runs at once would both insert the same new
+    /// findings). The caller says so rather than waiting: a national run takes minutes.
+    /// </summary>
+    public async Task<QualityRunResult?> RunAsync(string? unit, string actor, string purpose, string? requestId, CancellationToken cancellationToken)
+    {
+        if (!await RunInProcess.WaitAsync(TimeSpan.Zero, cancellationToken))
+        {
+            return null;
+        }
+        try
+        {
+            return await RunLockedAsync(unit, actor, purpose, requestId, cancellationToken);
+        }
+        finally
+        {
+            RunInProcess.Release();
+        }
+    }
+
+    private async Task<QualityRunResult?> RunLockedAsync(string? unit, string actor, string purpose, string? requestId, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql()
+            && !await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({RunLockKey}) AS \"Value\"").SingleAsync(cancellationToken))
+        {
+            return null;
+        }
         var kinds = new List<KindCounts>();
         foreach (var kind in Enum.GetValues<FindingKind>())
         {

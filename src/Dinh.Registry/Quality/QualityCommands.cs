@@ -18,6 +18,11 @@ internal static class QualityCommands
             await using var scope = services.CreateAsyncScope();
             var report = await scope.ServiceProvider.GetRequiredService<QualityCheck>().RunAsync(result.GetValue(unit)?.Trim(),
                 QualityCheck.Actor, "Data-quality check from the command line", requestId: null, ct);
+            if (report is null)
+            {
+                await Console.Error.WriteLineAsync("dinh: another data-quality run is in progress; try again when it has finished.");
+                return 1;
+            }
             Console.Out.WriteLine($"Data-quality check{(report.Unit is null ? "" : $" of commune {report.Unit}")} in {report.Elapsed.TotalSeconds:N1} s:");
             foreach (var kind in report.Kinds)
             {

@@ -12,5 +12,9 @@ internal static class QualityErrors
     public static readonly ErrorDefinition NotADuplicate = new("DINH-REG-0403", 409, "Not a duplicate candidate",
         "Chỉ gộp được hai hồ sơ nghi trùng.", "Only a duplicate candidate pair can be merged.");
 
-    public static readonly IReadOnlyList<ErrorDefinition> All = [FindingNotFound, AlreadyReviewed, NotADuplicate];
+    public static readonly ErrorDefinition RunInProgress = new("DINH-REG-0404", 409, "Quality run in progress",
+        "Một lượt kiểm tra chất lượng dữ liệu khác đang chạy; hãy thử lại khi lượt đó xong.",
+        "Another data-quality run is in progress; try again when it has finished.");
+
+    public static readonly IReadOnlyList<ErrorDefinition> All = [FindingNotFound, AlreadyReviewed, NotADuplicate, RunInProgress];
 }

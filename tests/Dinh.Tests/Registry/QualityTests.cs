@@ -359,4 +359,33 @@ public abstract class QualityTests(DinhApp fixture)
 
 public sealed class QualityTestsOnSqlite(SqliteApp app) : QualityTests(app), IClassFixture<SqliteApp>;
 
-public sealed class QualityTestsOnPostgres(PostgresApp app) : QualityTests(app), IClassFixture<PostgresApp>;
+public sealed class QualityTestsOnPostgres(PostgresApp app) : QualityTests(app), IClassFixture<PostgresApp>
+{
+    /// <summary>Another instance (or `dinh quality check`) holding the run lock: the run is refused with 409, not run twice.</summary>
+    [Fact]
+    public async Task A_second_run_while_one_holds_the_lock_is_refused()
+    {
+        var registry = new RegistryDriver(app.Require());
+        using var steward = await registry.SignInAsync(StewardHanoi);
+        await using var other = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await other.OpenAsync();
+        await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({QualityCheck.RunLockKey})", other))
+        {
+            await take.ExecuteScalarAsync();
+        }
+
+        using var refused = await steward.PostAsJsonAsync("/api/registry/quality/runs", new { unit = BaDinh, purpose = Purpose });
+        var cli = await app.RunDinhAsync("quality", "check", "--unit", BaDinh);
+        await using (var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({QualityCheck.RunLockKey})", other))
+        {
+            await release.ExecuteScalarAsync();
+        }
+        using var accepted = await steward.PostAsJsonAsync("/api/registry/quality/runs", new { unit = BaDinh, purpose = Purpose });
+
+        await ProblemAsync(refused, HttpStatusCode.Conflict, "DINH-REG-0404");
+        Assert.Equal("60", refused.Headers.RetryAfter?.ToString());
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("in progress", cli.Error, StringComparison.Ordinal);
+        Assert.True(accepted.StatusCode == HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
+    }
+}
