@@ -12,6 +12,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using OpenIddict.Validation;
@@ -38,7 +39,12 @@ public static class OidcSetup
 
         var requireHttps = configuration.GetValue("Dinh:Oidc:RequireHttps", !environment.IsDevelopment());
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<AccountsDbContext>().ReplaceDefaultEntities<Guid>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<AccountsDbContext>().ReplaceDefaultEntities<Guid>();
+                core.Services.AddSingleton<SharedApplicationCache.Shelf>();
+                core.Services.AddScoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication<Guid>>, SharedApplicationCache>();
+            })
             .AddServer(server =>
             {
                 server.SetAuthorizationEndpointUris(AuthorizePath.TrimStart('/'))
