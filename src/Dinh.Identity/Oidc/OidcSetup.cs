@@ -35,6 +35,8 @@ public static class OidcSetup
         services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ProviderKeyRing>());
         services.AddSingleton<IOptionsChangeTokenSource<OpenIddictValidationOptions>>(sp => sp.GetRequiredService<ProviderKeyRing>());
         services.AddHostedService(sp => sp.GetRequiredService<ProviderKeyRing>());
+        services.AddSingleton<ProviderPruning>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProviderPruning>());
         services.AddScoped<OidcClaims>();
 
         var requireHttps = configuration.GetValue("Dinh:Oidc:RequireHttps", !environment.IsDevelopment());

@@ -1,7 +1,13 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Dinh.Identity.Accounts;
+using Dinh.Identity.Oidc;
+using Dinh.Identity.Persistence;
 using Dinh.Identity.Seeding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
 using Dinh.Tests.Infrastructure;
 using Duende.IdentityModel.OidcClient;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -168,6 +174,45 @@ public abstract class ProviderAdministrationTests(DinhApp fixture)
             }
             return new() { ResultType = Duende.IdentityModel.OidcClient.Browser.BrowserResultType.UnknownError, Error = "too many hops" };
         }
+    }
+
+    [Fact]
+    public async Task Pruning_deletes_spent_tokens_and_expired_codes_a_day_later_and_keeps_the_rest()
+    {
+        var app = fixture.Require();
+        var now = TimeProvider.System.GetUtcNow();
+        string spent, live;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+            spent = (await tokens.GetIdAsync(await tokens.CreateAsync(new OpenIddictTokenDescriptor
+            {
+                Type = "urn:dinh:test", Status = OpenIddictConstants.Statuses.Redeemed, Subject = "pruning",
+                CreationDate = now.AddDays(-2), ExpirationDate = now.AddDays(-2).AddMinutes(5),
+            })))!;
+            live = (await tokens.GetIdAsync(await tokens.CreateAsync(new OpenIddictTokenDescriptor
+            {
+                Type = "urn:dinh:test", Status = OpenIddictConstants.Statuses.Valid, Subject = "pruning",
+                CreationDate = now.AddHours(-2), ExpirationDate = now.AddDays(10),
+            })))!;
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            db.OneTimeCodes.AddRange(
+                new OneTimeCode { Id = Guid.NewGuid(), Purpose = CodePurpose.Registration, CreatedAt = now.AddDays(-3), ExpiresAt = now.AddDays(-3).AddMinutes(5), Phone = "0900000001" },
+                new OneTimeCode { Id = Guid.NewGuid(), Purpose = CodePurpose.Registration, CreatedAt = now, ExpiresAt = now.AddMinutes(5), Phone = "0900000002" });
+            await db.SaveChangesAsync();
+        }
+
+        var pruned = await app.Factory.Services.GetRequiredService<ProviderPruning>().PruneAsync(now, CancellationToken.None);
+
+        await using var check = app.Factory.Services.CreateAsyncScope();
+        var manager = check.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        var codes = check.ServiceProvider.GetRequiredService<AccountsDbContext>().OneTimeCodes;
+        Assert.True(pruned.Tokens >= 1);
+        Assert.True(pruned.OneTimeCodes >= 1);
+        Assert.Null(await manager.FindByIdAsync(spent));
+        Assert.NotNull(await manager.FindByIdAsync(live));
+        Assert.False(await codes.AnyAsync(c => c.Phone == "0900000001"));
+        Assert.True(await codes.AnyAsync(c => c.Phone == "0900000002"));
     }
 }
 
