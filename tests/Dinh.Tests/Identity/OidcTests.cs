@@ -63,6 +63,14 @@ public abstract partial class OidcTests(DinhApp fixture)
         Assert.False(secondResult.IsError, secondResult.Error);
         Assert.False(again.SawConsent);
         Assert.Equal(idToken.Subject, new JsonWebToken(secondResult.IdentityToken).Subject);
+
+        // prompt=consent asks again although the consent is remembered.
+        var asked = new FormBrowser(fixture, citizen.Number, citizen.Password);
+        var third = Client();
+        third.Options.Browser = asked;
+        var thirdResult = await third.LoginAsync(new LoginRequest { FrontChannelExtraParameters = new() { { "prompt", "consent" } } });
+        Assert.False(thirdResult.IsError, thirdResult.Error);
+        Assert.True(asked.SawConsent);
     }
 
     [Fact]

@@ -105,7 +105,8 @@ internal sealed class AuthorizeModel(AccountsDbContext db, OidcClaims claims, IO
             authorization = existing;
             break;
         }
-        if (authorization is null)
+        // prompt=consent: ask again even when the citizen has consented before (OpenID Connect Core §3.1.2.1).
+        if (authorization is null || (request.HasPromptValue(PromptValues.Consent) && decision is null))
         {
             if (decision is null)
             {
