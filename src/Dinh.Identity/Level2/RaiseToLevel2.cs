@@ -22,6 +22,7 @@ public enum Level2Refusal
     Deceased,
     PhoneRequired,
     Locked,
+    AccountConflict,
 }
 
 /// <summary>
@@ -76,6 +77,11 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
         {
             refusal = Level2Refusal.PhoneRequired;
         }
+        if (refusal == Level2Refusal.None && account is null && await users.FindByNameAsync(citizen.PersonalIdNumber) is not null)
+        {
+            // An account not linked to this citizen holds the ID number as its login (made by hand, or before a merge).
+            refusal = Level2Refusal.AccountConflict;
+        }
         var actor = $"officer:{officer.Id}";
         if (refusal != Level2Refusal.None)
         {
@@ -100,8 +106,18 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
             check.CompletedAt = now;
             db.Audit(IdentityAudit.Of(actor, "eid.level2.granted", $"account:{account.Id}", "e-ID level 2 check", "Decree 69/2024 Art. 10", requestId, "new account"));
             Notices.Level2(db, account, newAccount: true);
-            var created = await users.CreateAsync(account);
-            return (created.Succeeded ? Level2Refusal.None : Level2Refusal.PhoneRequired, account);
+            if ((await users.CreateAsync(account)).Succeeded)
+            {
+                return (Level2Refusal.None, account);
+            }
+            // Lost a race for the login: record the attempt as refused, with nothing of the new account.
+            db.ChangeTracker.Clear();
+            (check.Approved, check.CompletedAt, check.AccountId) = (false, null, Guid.Empty);
+            db.Level2Verifications.Add(check);
+            db.Audit(IdentityAudit.Of(actor, "eid.level2.refused", $"citizen:{citizen.Id}", "e-ID level 2 check", "Decree 69/2024 Art. 10", requestId,
+                nameof(Level2Refusal.AccountConflict)));
+            await db.SaveChangesAsync(cancellationToken);
+            return (Level2Refusal.AccountConflict, null);
         }
         account.Level = AssuranceLevel.Level2;
         account.Level2At = now;

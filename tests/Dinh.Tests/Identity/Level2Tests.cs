@@ -61,6 +61,37 @@ public abstract class Level2Tests(DinhApp fixture)
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
     }
 
+    [Fact]
+    public async Task A_login_already_taken_by_another_account_is_refused_with_its_reason_and_recorded()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        await GiveCardAsync(app, citizen.CitizenId, "001090007777");
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            // An account that holds the ID number as its login but is not linked to the citizen.
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            var other = await db.Accounts.FirstAsync(a => a.Id == citizen.AccountId);
+            other.CitizenId = null;
+            await db.SaveChangesAsync();
+        }
+        using var police = await AccountsDriver.SignInStaffAsync(app, RegistryDriver.PoliceHoanKiem);
+
+        using var refused = await PostAsync(police, citizen.Number, "Raise", new()
+        {
+            ["cardNumber"] = "001090007777", ["chipRead"] = "true", ["faceCapture"] = "cap", ["fingerprintCapture"] = "fp", ["citizenConfirmed"] = "true",
+            ["phone"] = "0912000777",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("tên đăng nhập", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using var check = app.Factory.Services.CreateAsyncScope();
+        var accounts = check.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        var attempt = await accounts.Level2Verifications.AsNoTracking().SingleAsync(v => v.CitizenId == citizen.CitizenId);
+        Assert.False(attempt.Approved);
+        Assert.False(await accounts.Accounts.AnyAsync(a => a.CitizenId == citizen.CitizenId));
+    }
+
     private static Task<HttpResponseMessage> RaiseAsync(HttpClient client, string number, string card, string face) =>
         PostAsync(client, number, "Raise", new()
         {
