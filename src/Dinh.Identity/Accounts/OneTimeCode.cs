@@ -4,6 +4,7 @@ public enum CodePurpose
 {
     Registration = 1,
     PasswordReset = 2,
+    EmailVerification = 3,
 }
 
 /// <summary>

@@ -102,6 +102,70 @@ public abstract class RegistrationTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task An_email_verified_from_the_account_page_can_reset_the_password_and_an_unverified_one_cannot()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        var email = $"cd-{Guid.NewGuid():N}@example.vn";
+        using var signedIn = await SignInAsync(app, citizen);
+
+        var token = await DinhApp.GetAntiforgeryTokenAsync(signedIn, "/account");
+        using var set = await signedIn.PostAsync("/account?handler=Email", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email, ["__RequestVerificationToken"] = token,
+        }));
+        var page = await set.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        using (var early = await StartEmailResetAsync(app, citizen.Number, email))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, early.StatusCode);
+        }
+        using (var none = await signedIn.GetAsync($"/dev/mailbox/latest?recipient={Uri.EscapeDataString(email)}&kind=otp.reset"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        }
+        var challenge = System.Text.RegularExpressions.Regex.Match(page, "name=\"challenge\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+        using var wrong = await signedIn.PostAsync("/account?handler=EmailCode", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["challenge"] = challenge, ["code"] = "000000", ["__RequestVerificationToken"] = token,
+        }));
+        using var verified = await signedIn.PostAsync("/account?handler=EmailCode", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["challenge"] = challenge, ["code"] = await EmailCodeAsync(signedIn, email, "otp.email"), ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        Assert.True((await AccountAsync(citizen.Number))!.EmailConfirmed);
+
+        using var start = await StartEmailResetAsync(app, citizen.Number, email.ToUpperInvariant());
+        using var browser = app.CreateClient(cookies: new CookieContainer());
+        using var done = await VerifyAsync(browser, start.Headers.Location!.OriginalString, await EmailCodeAsync(browser, email, "otp.reset"),
+            "mat-khau-moi-qua-email");
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        using var fresh = app.CreateClient(cookies: new CookieContainer());
+        using var relogin = await AccountsDriver.PostLoginAsync(fresh, citizen.Number, "mat-khau-moi-qua-email");
+        Assert.Equal(HttpStatusCode.Redirect, relogin.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> StartEmailResetAsync(DinhApp app, string number, string email)
+    {
+        using var browser = app.CreateClient(cookies: new CookieContainer());
+        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/reset");
+        return await browser.PostAsync("/account/reset", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["number"] = number, ["phone"] = email, ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    private static async Task<string> EmailCodeAsync(HttpClient browser, string email, string kind)
+    {
+        using var response = await browser.GetAsync($"/dev/mailbox/latest?recipient={Uri.EscapeDataString(email)}&kind={kind}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return System.Text.RegularExpressions.Regex.Match(json.RootElement.GetProperty("body").GetString()!, @"\b(\d{6})\b").Groups[1].Value;
+    }
+
+    [Fact]
     public async Task A_level_2_parent_registers_their_child_under_14_and_nobody_else_can()
     {
         var app = fixture.Require();

@@ -18,7 +18,7 @@ namespace Dinh.Identity.Pages.Account;
 /// revocable), password change and the TOTP second factor.
 /// </summary>
 internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Account> users, AccountSignIn signIn, CitizenDirectory citizens,
-    IOpenIddictAuthorizationManager authorizations, TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
+    IOpenIddictAuthorizationManager authorizations, Registration.OneTimeCodes codes, TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
 {
     public Accounts.Account Me { get; private set; } = null!;
     public CitizenIdentity? Citizen { get; private set; }
@@ -29,6 +29,7 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
     public string? Message { get; private set; }
     public string? Error { get; private set; }
     public string? NewTotpKey { get; private set; }
+    public Guid? EmailChallenge { get; private set; }
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
 
@@ -119,6 +120,63 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
         await LoadAsync();
+        return Page();
+    }
+
+    /// <summary>Sets (or keeps) the e-mail address and sends a code to it; the address counts for resets once the code is entered.</summary>
+    public async Task<IActionResult> OnPostEmailAsync(string? email)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        var address = email?.Trim();
+        if (address is not { Length: > 3 and <= 254 } || !address.Contains('@', StringComparison.Ordinal) || address.Contains(' ', StringComparison.Ordinal))
+        {
+            return Fail(text["Register.Error.Email"]);
+        }
+        if (!string.Equals(Me.Email, address, StringComparison.OrdinalIgnoreCase))
+        {
+            var changed = await users.SetEmailAsync(Me, address);
+            if (!changed.Succeeded)
+            {
+                return Fail(text["Register.Error.Email"]);
+            }
+            db.Audit(IdentityAudit.Of($"account:{Me.Id}", "account.email.changed", $"account:{Me.Id}", "account owner", "Decree 69/2024",
+                HttpContext.TraceIdentifier, null));
+            await db.SaveChangesAsync(HttpContext.RequestAborted);
+        }
+        EmailChallenge = await codes.StartEmailVerificationAsync(Me, HttpContext.RequestAborted);
+        Message = text["Email.Sent"];
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEmailCodeAsync(Guid challenge, string? code)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        var found = code is { Length: <= 20 } ? await codes.CheckAsync(challenge, code, HttpContext.RequestAborted) : null;
+        if (found is not { Purpose: Accounts.CodePurpose.EmailVerification } || found.AccountId != Me.Id
+            || !string.Equals(found.Email, Me.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            EmailChallenge = challenge;
+            return Fail(text["Verify.Wrong"]);
+        }
+        Me.EmailConfirmed = true;
+        await users.UpdateAsync(Me);
+        db.Audit(IdentityAudit.Of($"account:{Me.Id}", "account.email.verified", $"account:{Me.Id}", "account owner, code by e-mail", "Decree 69/2024",
+            HttpContext.TraceIdentifier, null));
+        await db.SaveChangesAsync(HttpContext.RequestAborted);
+        Message = text["Email.Verified"];
+        return Page();
+    }
+
+    private PageResult Fail(string message)
+    {
+        Error = message;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
 

@@ -35,7 +35,7 @@ internal sealed class VerifyModel(OneTimeCodes codes, UserManager<Accounts.Accou
                 return Fail(PasswordErrors.Describe(valid, text));
             }
         }
-        if (code is { Length: > 20 } || await codes.CheckAsync(Id, code, HttpContext.RequestAborted) is not { } challenge)
+        if (code is { Length: > 20 } || await codes.CheckAsync(Id, code, HttpContext.RequestAborted) is not { Purpose: not CodePurpose.EmailVerification } challenge)
         {
             return Fail(text["Verify.Wrong"]);
         }
@@ -55,7 +55,7 @@ internal sealed class VerifyModel(OneTimeCodes codes, UserManager<Accounts.Accou
             }
             await users.ResetAccessFailedCountAsync(account);
             await signIn.RevokeEverywhereAsync(account.Id, now);
-            db.Audit(IdentityAudit.Of($"account:{account.Id}", "account.password.reset", $"account:{account.Id}", "account owner, code by SMS",
+            db.Audit(IdentityAudit.Of($"account:{account.Id}", "account.password.reset", $"account:{account.Id}", challenge.Phone is null ? "account owner, code by e-mail" : "account owner, code by SMS",
                 "Decree 69/2024", HttpContext.TraceIdentifier, null));
             await db.SaveChangesAsync(HttpContext.RequestAborted);
             return Redirect("/account/login?reset=1");
