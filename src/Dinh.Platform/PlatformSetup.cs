@@ -122,6 +122,11 @@ public static class PlatformSetup
             app.UseHsts();
         }
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        // Explicitly, inside the error translation: left implicit, WebApplication puts authentication first in the
+        // pipeline, outside UseExceptionHandler, so a database outage while a session cookie was being checked
+        // escaped as a bare 500 instead of the 503 problem details below (found by the PostgreSQL restart test).
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
     }
 

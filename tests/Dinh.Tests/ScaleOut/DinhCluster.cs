@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Dinh.Identity.Seeding;
 using Dinh.Tests.Infrastructure;
 using Npgsql;
@@ -22,7 +23,7 @@ public sealed record RegistrableCitizen(string Number, string FullName, string D
 /// that counts deliveries. Extend it for other modules' scenarios by adding intent methods here (see
 /// docs/scaling.md, "Tests"). Everything it started is stopped by <see cref="DisposeAsync"/>.
 /// </summary>
-public sealed class DinhCluster : IAsyncDisposable
+public sealed partial class DinhCluster : IAsyncDisposable
 {
     public const string Steward = "dulieu.quocgia";
 
@@ -41,6 +42,9 @@ public sealed class DinhCluster : IAsyncDisposable
     public SmsGateway Sms { get; }
     public LoopbackProxy Proxy { get; }
     public IReadOnlyList<DinhProcess> Instances => _instances;
+
+    // The test's own reads: unpooled, so a connection left over from before a database restart is never reused.
+    private string TestSide => new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Pooling = false }.ConnectionString;
 
     /// <summary>Null when no PostgreSQL is configured (DINH_TEST_POSTGRES, or <paramref name="server"/>).</summary>
     public static async Task<DinhCluster?> StartAsync(int instances, string? server = null, IReadOnlyDictionary<string, string>? settings = null)
@@ -115,6 +119,11 @@ public sealed class DinhCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The instances' error and warning lines (for assertion messages).</summary>
+    public string Errors(int max = 30) => string.Join('\n', _instances.SelectMany(i => i.Output
+        .Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal) || l.Contains("Unhandled", StringComparison.Ordinal))
+        .Select(l => $"{i.Name}: {l}")).Take(max));
+
     public DinhProcess this[string name] => _instances.Single(i => i.Name == name);
 
     /// <summary>The real <c>dinh</c> executable on this deployment's database (a CLI verb an operator would run).</summary>
@@ -154,7 +163,7 @@ public sealed class DinhCluster : IAsyncDisposable
     /// <summary>Living demo citizens aged 20 or more without an account: each registration try for one queues an SMS.</summary>
     public async Task<IReadOnlyList<RegistrableCitizen>> RegistrableCitizensAsync(int count)
     {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await using var connection = new NpgsqlConnection(TestSide);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT c.personal_id_number, c.full_name, c.birth_year, c.birth_month, c.birth_day FROM citizens c " +
@@ -176,21 +185,31 @@ public sealed class DinhCluster : IAsyncDisposable
     /// <summary>Step 1 of self-registration through the real form; the instance queues the code's SMS in the outbox.</summary>
     public static async Task<HttpStatusCode> StartRegistrationAsync(HttpClient browser, RegistrableCitizen citizen, CancellationToken cancellationToken = default)
     {
+        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/register");
+        using var response = await PostRegistrationAsync(browser, citizen, token, cancellationToken);
+        return response.StatusCode;
+    }
+
+    /// <summary>The registration form's post, with the antiforgery token of a form fetched before.</summary>
+    public static Task<HttpResponseMessage> PostRegistrationAsync(HttpClient browser, RegistrableCitizen citizen, string token, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(browser);
         ArgumentNullException.ThrowIfNull(citizen);
-        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/register");
-        using var response = await browser.PostAsync(new Uri("/account/register", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        return browser.PostAsync(new Uri("/account/register", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Input.Number"] = citizen.Number, ["Input.FullName"] = citizen.FullName, ["Input.DateOfBirth"] = citizen.DateOfBirth,
             ["Input.Phone"] = "+84912000111", ["Input.Email"] = "", ["__RequestVerificationToken"] = token,
         }), cancellationToken);
-        return response.StatusCode;
     }
+
+    /// <summary>The antiforgery token in a page's form, as a browser would find it.</summary>
+    public static string AntiforgeryToken(string html) =>
+        AntiforgeryField().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("No antiforgery token in the page.");
 
     /// <summary>The outbox as the database holds it: every registration code message.</summary>
     public async Task<IReadOnlyDictionary<Guid, OutboxRow>> OutboxAsync()
     {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await using var connection = new NpgsqlConnection(TestSide);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT id, status, attempts FROM outbox_messages WHERE kind = 'otp.registration'", connection);
         var messages = new Dictionary<Guid, OutboxRow>();
@@ -240,4 +259,7 @@ public sealed class DinhCluster : IAsyncDisposable
         await Sms.DisposeAsync();
         await Database.DisposeAsync();
     }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
 }
