@@ -42,7 +42,7 @@ psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh -d s
 psql -X -q -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh -d postgres -c "CREATE DATABASE soak"
 export Dinh__Database__Provider=Postgres
 export ConnectionStrings__Dinh="Host=127.0.0.1;Port=$PG_TEMP_PORT;Username=dinh;Database=soak"
-# Development only for the officer sign-in used here (/dev/sign-in), as in bench/run-lookup.sh; demo accounts on.
+# Development only for the demo officer accounts (bench/officer-sign-in.sh signs one in through the login form).
 export ASPNETCORE_ENVIRONMENT=Development Dinh__Demo__Seed=false Dinh__Demo__Accounts=true
 "${dinh[@]}" db migrate >/dev/null
 "${dinh[@]}" seed --citizens "$citizens" --random-seed 7 >/dev/null 2>&1
@@ -63,18 +63,14 @@ mkdir -p "$root/bench/out"
 "${dinh[@]}" serve --urls "http://127.0.0.1:$port" >"$root/bench/out/soak-server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 120); do
-  curl -sf -o /dev/null "$base/dev/sign-in" && break
+for _ in $(seq 240); do
+  curl -sf -o /dev/null "$base/health/ready" && break
   kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$root/bench/out/soak-server.log" >&2; exit 1; }
   sleep 0.5
 done
-jar="$work/cookies"
-form=$(curl -sf -c "$jar" -b "$jar" "$base/dev/sign-in")
-token=$(grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' <<<"$form" | head -n 1 | sed 's/.*value="//; s/"$//')
-status=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode "login=dulieu.quocgia" \
-  --data-urlencode "__RequestVerificationToken=$token" "$base/dev/sign-in")
-[ "$status" = 302 ] || { echo "run-soak: sign-in answered $status" >&2; exit 1; }
-cookie=$(awk -F '\t' '$6 ~ /^\.Dinh\.Officer/ { printf "%s=%s", $6, $7 }' "$jar")
+# shellcheck source=officer-sign-in.sh
+source "$root/bench/officer-sign-in.sh"
+officer_sign_in "$base" dulieu.quocgia "$work"
 curl -sf -H "Cookie: $cookie" "$base$(grep -m 1 'number=' "$work/paths")" | jq -e '.total == 1' >/dev/null \
   || { echo "run-soak: a sampled lookup did not find its citizen" >&2; exit 1; }
 

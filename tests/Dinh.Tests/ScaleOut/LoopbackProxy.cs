@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
@@ -33,9 +31,7 @@ public sealed class LoopbackProxy : IAsyncDisposable
     public static async Task<LoopbackProxy> StartAsync()
     {
         var address = new Uri($"http://127.0.0.1:{DinhProcess.FreePort()}");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(address.ToString().TrimEnd('/'));
-        builder.Logging.ClearProviders();
+        var builder = LoopbackApps.CreateBuilder(address.Port);
         var config = new InMemoryConfigProvider([], []);
         builder.Services.AddSingleton<IProxyConfigProvider>(config);
         builder.Services.AddReverseProxy().AddTransforms(transforms => transforms.AddResponseTransform(context =>
@@ -75,16 +71,5 @@ public sealed class LoopbackProxy : IAsyncDisposable
             }]);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _app.StopAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackApps.StopAsync(_app);
 }

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Dinh.Tests.ScaleOut;
 
@@ -33,9 +31,7 @@ public sealed class SmsGateway : IAsyncDisposable
     public static async Task<SmsGateway> StartAsync()
     {
         var address = new Uri($"http://127.0.0.1:{DinhProcess.FreePort()}/sms");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{address.Port}");
-        builder.Logging.ClearProviders();
+        var builder = LoopbackApps.CreateBuilder(address.Port);
         var app = builder.Build();
         var gateway = new SmsGateway(app, address);
         app.MapPost("/sms", async (HttpContext http) =>
@@ -56,16 +52,5 @@ public sealed class SmsGateway : IAsyncDisposable
         return gateway;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _app.StopAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackApps.StopAsync(_app);
 }
