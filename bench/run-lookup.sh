@@ -84,23 +84,21 @@ jq -Rr 'split("\t") | "/api/registry/citizens?name=\(.[0] | @uri)&dateOfBirth=\(
 jq -Rr 'split("\t") | "/api/registry/citizens?name=\(.[1] | @uri)&dateOfBirth=\(.[2])&purpose=benchmark"' "$work/people.tsv" >"$work/ascii.paths"
 phase "sampled $(wc -l <"$work/lookup.paths") ID numbers and $(wc -l <"$work/people.tsv") name + date-of-birth pairs"
 
-echo "note: dinh serve runs with ASPNETCORE_ENVIRONMENT=Development only for the dev officer sign-in (/dev/sign-in)" >&2
+# Development only for the demo officer accounts (created when serve migrates), as the officer signs in with the
+# real login form (password + TOTP): bench/officer-sign-in.sh.
+echo "note: dinh serve runs with ASPNETCORE_ENVIRONMENT=Development only for the demo officer accounts" >&2
 ASPNETCORE_ENVIRONMENT=Development Dinh__Demo__Seed=false "${dinh[@]}" serve --urls "http://127.0.0.1:$port" >"$root/bench/out/lookup-server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 120); do
-  curl -sf -o /dev/null "$base/dev/sign-in" && break
+for _ in $(seq 240); do
+  curl -sf -o /dev/null "$base/health/ready" && break
   kill -0 "$server_pid" 2>/dev/null || { cat "$root/bench/out/lookup-server.log" >&2; exit 1; }
   sleep 0.5
 done
 # The process that listens is the dotnet host started above: VmRSS is read from its /proc entry.
-jar="$work/cookies"
-token=$(curl -sf -c "$jar" -b "$jar" "$base/dev/sign-in" \
-  | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
-status=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode "login=dulieu.quocgia" \
-  --data-urlencode "__RequestVerificationToken=$token" "$base/dev/sign-in")
-[ "$status" = 302 ] || { echo "run-lookup: sign-in answered $status" >&2; exit 1; }
-cookie=$(awk -F '\t' '$6 ~ /^\.Dinh\.Officer/ { printf "%s=%s", $6, $7 }' "$jar")
+# shellcheck source=officer-sign-in.sh
+source "$root/bench/officer-sign-in.sh"
+officer_sign_in "$base" dulieu.quocgia "$work"
 # One request of each kind must find what was sampled, or the figures would measure empty answers.
 first=$(head -n 1 "$work/lookup.paths")
 curl -sf -H "Cookie: $cookie" "$base$first" | jq -e '.total == 1' >/dev/null \

@@ -28,7 +28,7 @@ internal sealed partial class PlatformExceptionHandler(ILogger<PlatformException
                 _ => PlatformErrors.MalformedRequest,
             },
             DbUpdateConcurrencyException => PlatformErrors.Conflict,
-            DatabaseUnavailableException or NpgsqlException { IsTransient: true } => PlatformErrors.DatabaseUnavailable,
+            _ when IsDatabaseUnavailable(exception) => PlatformErrors.DatabaseUnavailable,
             _ => PlatformErrors.Internal,
         };
 
@@ -45,6 +45,28 @@ internal sealed partial class PlatformExceptionHandler(ILogger<PlatformException
 
         await ErrorResponses.WriteAsync(httpContext, error);
         return true;
+    }
+
+    /// <summary>
+    /// The database cannot be reached or is shutting down, restarting or failing over: the caller may try again
+    /// shortly (503 with Retry-After), it did nothing wrong and nothing is broken in the server (not a 500). EF Core
+    /// wraps the provider's exception (an InvalidOperationException "likely due to a transient failure", or a
+    /// DbUpdateException), so the whole chain is searched.
+    /// </summary>
+    internal static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case DatabaseUnavailableException:
+                // 08…: connection exceptions; 57P01/57P02/57P03: terminated by a shutdown, or not accepting connections yet.
+                case PostgresException { SqlState: ['0', '8', ..] or "57P01" or "57P02" or "57P03" }:
+                case NpgsqlException { IsTransient: true } and not PostgresException:
+                    return true;
+            }
+        }
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in request {TraceId} at {StackTrace}")]

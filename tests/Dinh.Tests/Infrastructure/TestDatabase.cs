@@ -15,9 +15,10 @@ public abstract class TestDatabase : IAsyncDisposable
     public static TestDatabase CreateSqlite() => new SqliteDatabase();
 
     /// <summary>Null when DINH_TEST_POSTGRES is not set: the PostgreSQL suite is then skipped, never run on SQLite instead.</summary>
-    public static async Task<TestDatabase?> CreatePostgresAsync()
+    /// <param name="server">Another PostgreSQL server than DINH_TEST_POSTGRES's (a fault test's own cluster).</param>
+    public static async Task<TestDatabase?> CreatePostgresAsync(string? server = null)
     {
-        var server = Environment.GetEnvironmentVariable(PostgresVariable);
+        server ??= Environment.GetEnvironmentVariable(PostgresVariable);
         if (string.IsNullOrWhiteSpace(server))
         {
             return null;
