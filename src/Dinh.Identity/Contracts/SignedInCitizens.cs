@@ -17,6 +17,9 @@ public sealed record SignedInCitizen(Guid AccountId, Guid CitizenId, bool Level2
 
 public sealed class SignedInCitizens(AccountsDbContext db)
 {
+    /// <summary>The signed-in account's opaque id (any kind), for audit records; null when anonymous.</summary>
+    public static Guid? AccountIdOf(ClaimsPrincipal? user) => AccountCookie.AccountId(user);
+
     /// <summary>Null for an anonymous request, a staff account, or a citizen account not linked to a registry record.</summary>
     public async Task<SignedInCitizen?> FindAsync(ClaimsPrincipal? user, CancellationToken cancellationToken)
     {
@@ -30,4 +33,15 @@ public sealed class SignedInCitizens(AccountsDbContext db)
             : new SignedInCitizen(accountId, account.CitizenId!.Value, account.Level == AssuranceLevel.Level2,
                 account.PhoneNumberConfirmed ? account.PhoneNumber : null);
     }
+
+    /// <summary>The confirmed phone number of a citizen account, for a status notification; null when there is none.</summary>
+    public Task<string?> ConfirmedPhoneAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Accounts.AsNoTracking().Where(a => a.Id == accountId && a.Kind == AccountKind.Citizen && a.PhoneNumberConfirmed)
+            .Select(a => a.PhoneNumber).FirstOrDefaultAsync(cancellationToken);
+}
+
+/// <summary>The role claim an administrator's sign-in carries, for modules with administration pages.</summary>
+public static class StaffRoles
+{
+    public const string Administrator = AccountCookie.AdministratorRole;
 }
