@@ -95,7 +95,7 @@ internal sealed partial class BundleWorker(IServiceProvider services, BundleSign
             ? await db.Database.SqlQueryRaw<Guid>(
                 "SELECT id AS \"Value\" FROM service_bundles WHERE needs_advance ORDER BY submitted_at LIMIT {0} FOR UPDATE SKIP LOCKED", batch)
                 .ToListAsync(cancellationToken)
-            : await db.Bundles.Where(b => b.NeedsAdvance).OrderBy(b => b.SubmittedAt).Select(b => b.Id).Take(batch).ToListAsync(cancellationToken);
+            : await db.Bundles.Where(b => b.NeedsAdvance).OrderBy(b => b.Id).Select(b => b.Id).Take(batch).ToListAsync(cancellationToken);
         if (ids.Count == 0)
         {
             return 0;

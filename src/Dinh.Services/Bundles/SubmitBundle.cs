@@ -122,7 +122,7 @@ internal static class SubmitBundle
         {
             return ServicesErrors.Problem(ServicesErrors.CitizenSignInRequired);
         }
-        var bundles = await db.Bundles.AsNoTracking().Where(b => b.ApplicantAccountId == applicant.AccountId).OrderByDescending(b => b.SubmittedAt)
+        var bundles = await db.Bundles.AsNoTracking().Where(b => b.ApplicantAccountId == applicant.AccountId).OrderByDescending(b => b.Id)
             .Take(50).ToListAsync(cancellationToken);
         var views = new List<BundleView>();
         foreach (var bundle in bundles)

@@ -37,7 +37,7 @@ internal static class MyDossiers
             return ServicesErrors.Problem(ServicesErrors.CitizenSignInRequired);
         }
         var dossiers = await db.Dossiers.AsNoTracking().Include(d => d.Transitions).Where(d => d.ApplicantAccountId == applicant.AccountId)
-            .OrderByDescending(d => d.SubmittedAt).ThenBy(d => d.BundleStep).Take(200).ToListAsync(cancellationToken);
+            .OrderByDescending(d => d.Id).ThenBy(d => d.BundleStep).Take(200).ToListAsync(cancellationToken);
         var views = new List<DossierView>();
         foreach (var dossier in dossiers)
         {

@@ -53,7 +53,7 @@ internal static class ProcessDossier
             query = query.Where(d => communes.Contains(d.UnitCode));
         }
         var today = calendar.Today;
-        var open = await query.OrderBy(d => d.DueOn).ThenBy(d => d.SubmittedAt).Take(200).ToListAsync(cancellationToken);
+        var open = await query.OrderBy(d => d.DueOn).ThenBy(d => d.Id).Take(200).ToListAsync(cancellationToken);
         return TypedResults.Ok(open.Select(d => new QueueItem(d.Id, d.ReceiptCode, d.ProcedureCode, d.Status.ToString(), d.UnitCode, d.DueOn,
             d.IsOverdue(today), d.IsDueSoon(today), d.ClaimedBy, d.Version, d.BundleId)).ToList());
     }
