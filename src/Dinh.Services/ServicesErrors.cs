@@ -39,11 +39,18 @@ internal static class ServicesErrors
     public static readonly ErrorDefinition NoHousehold = new("DINH-SVC-0013", 409, "No permanent residence",
         "Người nộp chưa có nơi thường trú trong cơ sở dữ liệu dân cư, nên không thể đăng ký thường trú cho trẻ theo hộ của mình.",
         "The applicant has no permanent residence in the registry, so the child cannot join their household.");
+    public static readonly ErrorDefinition AttachmentTooLarge = new("DINH-SVC-0014", 413, "Attachment too large",
+        "Tệp đính kèm vượt quá dung lượng cho phép.", "The attachment is larger than allowed.");
+    public static readonly ErrorDefinition AttachmentType = new("DINH-SVC-0015", 415, "Attachment type not accepted",
+        "Chỉ nhận tệp PDF, PNG hoặc JPEG (nhận diện theo nội dung tệp).", "Only PDF, PNG or JPEG files are accepted (recognised from the content).");
+    public static readonly ErrorDefinition AttachmentInfected = new("DINH-SVC-0016", 422, "Attachment refused by the scanner",
+        "Tệp đính kèm không qua được kiểm tra mã độc và không được lưu.", "The attachment failed the malware scan and was not stored.");
 
     public static readonly IReadOnlyList<ErrorDefinition> All =
     [
         Invalid, CitizenSignInRequired, DossierNotFound, StaleVersion, WrongState, ClaimedByAnother, OfficerSignInRequired,
-        OutsideJurisdiction, ProcedureNotFound, RegistryRefused, AdministratorRequired, IdempotencyConflict, NoHousehold,
+        OutsideJurisdiction, ProcedureNotFound, RegistryRefused, AdministratorRequired, IdempotencyConflict, NoHousehold, AttachmentTooLarge,
+        AttachmentType, AttachmentInfected,
     ];
 
     public static ProblemHttpResult Problem(ErrorDefinition error, string? detail = null, IDictionary<string, object?>? extra = null)

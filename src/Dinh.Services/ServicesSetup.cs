@@ -1,5 +1,6 @@
 using Dinh.Platform.Persistence;
 using Dinh.Platform.Web;
+using Dinh.Services.Attachments;
 using Dinh.Services.Bundles;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
@@ -26,6 +27,7 @@ public static class ServicesSetup
         services.AddScoped<DossierNotices>();
         services.AddScoped<RegistryEffects>();
         services.AddSingleton<BundleSignal>();
+        services.AddSingleton<IAttachmentScanner, DevelopmentAttachmentScanner>();
         services.AddHostedService<BundleWorker>();
         services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/citizen/services", "Dịch vụ công trực tuyến", "Online public services",
             "Tìm thủ tục, nộp hồ sơ (dữ liệu đã có được điền sẵn), nộp liên thông khai sinh, khai tử.",
@@ -46,6 +48,7 @@ public static class ServicesSetup
         MyDossiers.Map(api);
         SubmitBundle.Map(api);
         ProcessDossier.Map(api);
+        AttachDocument.Map(api);
         return endpoints;
     }
 }

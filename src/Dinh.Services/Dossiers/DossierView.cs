@@ -9,6 +9,9 @@ public sealed record DossierView(Guid Id, string ReceiptCode, string ProcedureCo
     DateOnly? SupplementDueOn, Guid? ClaimedBy, Guid? BundleId, int? BundleStep, long FeeVnd, IReadOnlyDictionary<string, string> Fields,
     IReadOnlyDictionary<string, string>? Result, IReadOnlyList<TransitionView> History)
 {
+    /// <summary>Listed on the single-dossier reads only.</summary>
+    public IReadOnlyList<Attachments.AttachmentView>? Attachments { get; init; }
+
     internal static DossierView Of(Dossier d, ProcedureSpec spec, DateOnly today) => new(d.Id, d.ReceiptCode, d.ProcedureCode, d.ProcedureVersion,
         spec.Name(Dinh.Platform.Web.Cultures.IsEnglish), d.Status.ToString(), d.UnitCode, d.Role.ToString(), d.DueOn, d.IsOverdue(today), d.IsDueSoon(today),
         d.Version, d.SubmittedAt, d.Reason, d.SupplementDueOn, d.ClaimedBy, d.BundleId, d.BundleStep, d.FeeVnd, d.Fields,

@@ -50,8 +50,12 @@ internal static class MyDossiers
         SignedInCitizens citizens, ProcedureCatalogue catalogue, WorkingCalendar calendar, CancellationToken cancellationToken)
     {
         var (dossier, _, problem) = await LoadAsync(id, http, db, citizens, tracked: false, cancellationToken);
-        return problem ?? (Results<Ok<DossierView>, ProblemHttpResult>)TypedResults.Ok(
-            DossierView.Of(dossier!, (await catalogue.VersionAsync(dossier!.ProcedureCode, dossier.ProcedureVersion, cancellationToken))!, calendar.Today));
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var view = DossierView.Of(dossier!, (await catalogue.VersionAsync(dossier!.ProcedureCode, dossier.ProcedureVersion, cancellationToken))!, calendar.Today);
+        return TypedResults.Ok(view with { Attachments = await Attachments.AttachDocument.ListAsync(db, id, cancellationToken) });
     }
 
     public static async Task<Results<Ok<DossierView>, ValidationProblem, ProblemHttpResult>> ResubmitAsync(Guid id, CitizenActionRequest request,
@@ -141,7 +145,7 @@ internal static class MyDossiers
     }
 
     /// <summary>The dossier if it is the signed-in citizen's; otherwise 404 as if it did not exist, with the attempt audited.</summary>
-    private static async Task<(Dossier? Dossier, SignedInCitizen? Applicant, ProblemHttpResult? Problem)> LoadAsync(Guid id, HttpContext http,
+    internal static async Task<(Dossier? Dossier, SignedInCitizen? Applicant, ProblemHttpResult? Problem)> LoadAsync(Guid id, HttpContext http,
         ServicesDbContext db, SignedInCitizens citizens, bool tracked, CancellationToken cancellationToken)
     {
         if (await citizens.FindAsync(http.User, cancellationToken) is not { } applicant)

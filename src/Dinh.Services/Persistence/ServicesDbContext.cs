@@ -1,6 +1,7 @@
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Messaging;
 using Dinh.Platform.Persistence;
+using Dinh.Services.Attachments;
 using Dinh.Services.Bundles;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
@@ -17,6 +18,7 @@ internal sealed class ServicesDbContext(DbContextOptions<ServicesDbContext> opti
     public DbSet<Dossier> Dossiers => Set<Dossier>();
     public DbSet<DossierTransition> Transitions => Set<DossierTransition>();
     public DbSet<Bundle> Bundles => Set<Bundle>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -65,6 +67,16 @@ internal sealed class ServicesDbContext(DbContextOptions<ServicesDbContext> opti
             transition.Property(t => t.Action).HasMaxLength(40);
             transition.Property(t => t.Actor).HasMaxLength(80);
             transition.Property(t => t.Reason).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<Attachment>(attachment =>
+        {
+            attachment.ToTable("service_attachments");
+            attachment.HasIndex(a => a.DossierId);
+            attachment.Property(a => a.Code).HasMaxLength(60);
+            attachment.Property(a => a.FileName).HasMaxLength(200);
+            attachment.Property(a => a.ContentType).HasMaxLength(60);
+            attachment.Property(a => a.Sha256).HasMaxLength(64);
+            attachment.Property(a => a.UploadedBy).HasMaxLength(80);
         });
         modelBuilder.Entity<Bundle>(bundle =>
         {

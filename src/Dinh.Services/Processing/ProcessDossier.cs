@@ -72,7 +72,10 @@ internal static class ProcessDossier
         });
         await db.SaveChangesAsync(cancellationToken);
         var spec = await catalogue.VersionAsync(dossier.ProcedureCode, dossier.ProcedureVersion, cancellationToken);
-        return TypedResults.Ok(DossierView.Of(dossier, spec!, calendar.Today));
+        return TypedResults.Ok(DossierView.Of(dossier, spec!, calendar.Today) with
+        {
+            Attachments = await Attachments.AttachDocument.ListAsync(db, id, cancellationToken),
+        });
     }
 
     public static async Task<Results<Ok<DossierView>, ValidationProblem, ProblemHttpResult>> DecideAsync(Guid id, string action, DecisionRequest request,

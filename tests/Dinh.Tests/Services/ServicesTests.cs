@@ -194,6 +194,49 @@ public abstract class ServicesTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task Attachments_are_typed_by_their_bytes_size_limited_scanned_and_readable_by_the_owner_and_the_officer_only()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        var (_, stranger) = await Portal.CitizenWithHouseholdAsync();
+        using var police = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        var dossier = await TemporaryResidenceAsync(citizen);
+        var id = dossier.GetProperty("id").GetGuid();
+        var token = await DinhApp.GetAntiforgeryTokenAsync(citizen, "/citizen/services/temporary-residence");
+        var pdf = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n");
+
+        async Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] bytes, string name, string code = "lawful-dwelling")
+        {
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(code), "code" },
+                { new StringContent(token), "__RequestVerificationToken" },
+                { new ByteArrayContent(bytes) { Headers = { ContentType = new("application/pdf") } }, "file", name },
+            };
+            return await client.PostAsync($"/api/services/dossiers/{id}/attachments", form);
+        }
+
+        using var stored = await UploadAsync(citizen, pdf, "hop-dong-thue.pdf");
+        using var disguised = await UploadAsync(citizen, System.Text.Encoding.ASCII.GetBytes("MZ\x90\x00 not a pdf"), "virus.pdf");
+        using var large = await UploadAsync(citizen, [.. pdf, .. new byte[1_000_001]], "big.pdf");
+        using var infected = await UploadAsync(citizen, [.. pdf, .. System.Text.Encoding.ASCII.GetBytes("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")], "eicar.pdf");
+        using var wrongCode = await UploadAsync(citizen, pdf, "x.pdf", "no-such-document");
+
+        var attachment = await OkAsync(stored, HttpStatusCode.Created);
+        Assert.Equal("application/pdf", attachment.GetProperty("contentType").GetString());
+        await RegistryDriver.ProblemAsync(disguised, HttpStatusCode.UnsupportedMediaType, "DINH-SVC-0015");
+        await RegistryDriver.ProblemAsync(large, HttpStatusCode.RequestEntityTooLarge, "DINH-SVC-0014");
+        await RegistryDriver.ProblemAsync(infected, (HttpStatusCode)422, "DINH-SVC-0016");
+        Assert.Equal("unknown", (await RegistryDriver.ProblemAsync(wrongCode, HttpStatusCode.BadRequest, "DINH-SVC-0001")).GetProperty("problems").GetProperty("code").GetString());
+        var path = $"/api/services/dossiers/{id}/attachments/{attachment.GetProperty("id").GetGuid()}";
+        Assert.Equal(pdf, await citizen.GetByteArrayAsync(path));
+        Assert.Equal(pdf, await police.GetByteArrayAsync($"/api/services/officer/dossiers/{id}/attachments/{attachment.GetProperty("id").GetGuid()}"));
+        using var peek = await stranger.GetAsync(path);
+        await RegistryDriver.ProblemAsync(peek, HttpStatusCode.NotFound, "DINH-SVC-0003");
+        var mine = await OkAsync(await citizen.GetAsync($"/api/services/dossiers/{id}"));
+        Assert.Single(mine.GetProperty("attachments").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Birth_bundle_creates_the_child_joins_the_mothers_household_and_issues_a_health_insurance_card()
     {
         var (mother, citizen) = await Portal.CitizenWithHouseholdAsync();

@@ -13,6 +13,26 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "service_attachments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    dossier_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    file_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    content_type = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    size = table.Column<long>(type: "bigint", nullable: false),
+                    sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    uploaded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    uploaded_by = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_service_attachments", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "service_bundles",
                 columns: table => new
                 {
@@ -126,6 +146,11 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_service_attachments_dossier_id",
+                table: "service_attachments",
+                column: "dossier_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_service_bundles_applicant_account_id_idempotency_key",
                 table: "service_bundles",
                 columns: new[] { "applicant_account_id", "idempotency_key" },
@@ -190,6 +215,9 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "service_attachments");
+
             migrationBuilder.DropTable(
                 name: "service_bundles");
 

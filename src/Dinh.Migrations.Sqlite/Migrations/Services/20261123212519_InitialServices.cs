@@ -12,6 +12,26 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "service_attachments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    dossier_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    code = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    file_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    content_type = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    size = table.Column<long>(type: "INTEGER", nullable: false),
+                    sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    uploaded_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    uploaded_by = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_service_attachments", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "service_bundles",
                 columns: table => new
                 {
@@ -125,6 +145,11 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_service_attachments_dossier_id",
+                table: "service_attachments",
+                column: "dossier_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_service_bundles_applicant_account_id_idempotency_key",
                 table: "service_bundles",
                 columns: new[] { "applicant_account_id", "idempotency_key" },
@@ -189,6 +214,9 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "service_attachments");
+
             migrationBuilder.DropTable(
                 name: "service_bundles");
 
