@@ -45,12 +45,16 @@ internal static class ServicesErrors
         "Chỉ nhận tệp PDF, PNG hoặc JPEG (nhận diện theo nội dung tệp).", "Only PDF, PNG or JPEG files are accepted (recognised from the content).");
     public static readonly ErrorDefinition AttachmentInfected = new("DINH-SVC-0016", 422, "Attachment refused by the scanner",
         "Tệp đính kèm không qua được kiểm tra mã độc và không được lưu.", "The attachment failed the malware scan and was not stored.");
+    public static readonly ErrorDefinition PaymentForged = new("DINH-SVC-0017", 400, "Payment callback refused",
+        "Thông báo thanh toán không hợp lệ (sai chữ ký hoặc số tiền) và đã bị từ chối.", "The payment notification is not valid (signature or amount) and was refused.");
+    public static readonly ErrorDefinition FeeNotPaid = new("DINH-SVC-0018", 409, "Fee not paid",
+        "Hồ sơ chưa nộp lệ phí nên chưa thể phê duyệt.", "The fee has not been paid, so the dossier cannot be approved.");
 
     public static readonly IReadOnlyList<ErrorDefinition> All =
     [
         Invalid, CitizenSignInRequired, DossierNotFound, StaleVersion, WrongState, ClaimedByAnother, OfficerSignInRequired,
         OutsideJurisdiction, ProcedureNotFound, RegistryRefused, AdministratorRequired, IdempotencyConflict, NoHousehold, AttachmentTooLarge,
-        AttachmentType, AttachmentInfected,
+        AttachmentType, AttachmentInfected, PaymentForged, FeeNotPaid,
     ];
 
     public static ProblemHttpResult Problem(ErrorDefinition error, string? detail = null, IDictionary<string, object?>? extra = null)

@@ -5,6 +5,7 @@ using Dinh.Services.Bundles;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
 using Dinh.Services.Dossiers;
+using Dinh.Services.Payments;
 using Dinh.Services.Persistence;
 using Dinh.Services.Processing;
 using Microsoft.AspNetCore.Builder;
@@ -28,6 +29,8 @@ public static class ServicesSetup
         services.AddScoped<RegistryEffects>();
         services.AddSingleton<BundleSignal>();
         services.AddSingleton<IAttachmentScanner, DevelopmentAttachmentScanner>();
+        services.AddSingleton<DevelopmentPaymentGateway>();
+        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<DevelopmentPaymentGateway>());
         services.AddHostedService<BundleWorker>();
         services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/citizen/services", "Dịch vụ công trực tuyến", "Online public services",
             "Tìm thủ tục, nộp hồ sơ (dữ liệu đã có được điền sẵn), nộp liên thông khai sinh, khai tử.",
@@ -49,6 +52,8 @@ public static class ServicesSetup
         SubmitBundle.Map(api);
         ProcessDossier.Map(api);
         AttachDocument.Map(api);
+        PayFee.Map(api);
+        DevelopmentGatewayPage.Map(endpoints);
         return endpoints;
     }
 }

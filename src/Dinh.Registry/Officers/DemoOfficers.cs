@@ -41,5 +41,10 @@ public static class DemoOfficers
             Id = Guid.Parse("0194a000-0000-7000-8000-000000000006"), Login = "bhxh.hanoi", DisplayName = "Bảo hiểm xã hội Thành phố Hà Nội",
             Role = OfficerRole.SocialInsurance, JurisdictionLevel = JurisdictionLevel.Province, JurisdictionCode = "01",
         },
+        new()
+        {
+            Id = Guid.Parse("0194a000-0000-7000-8000-000000000007"), Login = "tuphap.hanoi", DisplayName = "Sở Tư pháp Thành phố Hà Nội",
+            Role = OfficerRole.JudicialRecords, JurisdictionLevel = JurisdictionLevel.Province, JurisdictionCode = "01",
+        },
     ];
 }

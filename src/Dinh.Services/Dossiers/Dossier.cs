@@ -20,6 +20,7 @@ internal enum TransitionRefusal
     None,
     WrongState,
     ClaimedByAnother,
+    FeeNotPaid,
 }
 
 /// <summary>
@@ -53,6 +54,7 @@ internal sealed class Dossier
     public int? BundleStep { get; init; }
     public string? IdempotencyKey { get; init; }
     public long FeeVnd { get; init; }
+    public DateTimeOffset? PaidAt { get; private set; }
     public int Version { get; private set; } = 1;
     public List<DossierTransition> Transitions { get; } = [];
 
@@ -143,8 +145,22 @@ internal sealed class Dossier
         {
             return TransitionRefusal.ClaimedByAnother;
         }
-        return Decide(officerId, now, [DossierStatus.InReview], DossierStatus.Approved, "approved", null, result);
+        return FeeOutstanding ? TransitionRefusal.FeeNotPaid : Decide(officerId, now, [DossierStatus.InReview], DossierStatus.Approved, "approved", null, result);
     }
+
+    /// <summary>The gateway confirmed the fee: recorded once, whatever the state, since the money has moved.</summary>
+    public bool RecordPayment(DateTimeOffset now, string reference)
+    {
+        if (PaidAt is not null)
+        {
+            return false;
+        }
+        PaidAt = now;
+        Record(Status, "fee-paid", now, "system:payment-gateway", reference);
+        return true;
+    }
+
+    public bool FeeOutstanding => FeeVnd > 0 && PaidAt is null;
 
     /// <summary>The citizen withdraws an open dossier.</summary>
     public TransitionRefusal Withdraw(DateTimeOffset now, string actor)

@@ -9,6 +9,8 @@ public sealed record DossierView(Guid Id, string ReceiptCode, string ProcedureCo
     DateOnly? SupplementDueOn, Guid? ClaimedBy, Guid? BundleId, int? BundleStep, long FeeVnd, IReadOnlyDictionary<string, string> Fields,
     IReadOnlyDictionary<string, string>? Result, IReadOnlyList<TransitionView> History)
 {
+    public DateTimeOffset? PaidAt { get; init; }
+
     /// <summary>Listed on the single-dossier reads only.</summary>
     public IReadOnlyList<Attachments.AttachmentView>? Attachments { get; init; }
 
@@ -16,7 +18,10 @@ public sealed record DossierView(Guid Id, string ReceiptCode, string ProcedureCo
         spec.Name(Dinh.Platform.Web.Cultures.IsEnglish), d.Status.ToString(), d.UnitCode, d.Role.ToString(), d.DueOn, d.IsOverdue(today), d.IsDueSoon(today),
         d.Version, d.SubmittedAt, d.Reason, d.SupplementDueOn, d.ClaimedBy, d.BundleId, d.BundleStep, d.FeeVnd, d.Fields,
         d.ResultJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(d.ResultJson),
-        d.Transitions.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TransitionView(t.From?.ToString(), t.To.ToString(), t.Action, t.At, t.Actor, t.Reason)).ToList());
+        d.Transitions.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TransitionView(t.From?.ToString(), t.To.ToString(), t.Action, t.At, t.Actor, t.Reason)).ToList())
+    {
+        PaidAt = d.PaidAt,
+    };
 }
 
 public sealed record TransitionView(string? From, string To, string Action, DateTimeOffset At, string Actor, string? Reason);

@@ -6,6 +6,7 @@ using Dinh.Services.Bundles;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
 using Dinh.Services.Dossiers;
+using Dinh.Services.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dinh.Services.Persistence;
@@ -19,6 +20,7 @@ internal sealed class ServicesDbContext(DbContextOptions<ServicesDbContext> opti
     public DbSet<DossierTransition> Transitions => Set<DossierTransition>();
     public DbSet<Bundle> Bundles => Set<Bundle>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<Payment> Payments => Set<Payment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -77,6 +79,12 @@ internal sealed class ServicesDbContext(DbContextOptions<ServicesDbContext> opti
             attachment.Property(a => a.ContentType).HasMaxLength(60);
             attachment.Property(a => a.Sha256).HasMaxLength(64);
             attachment.Property(a => a.UploadedBy).HasMaxLength(80);
+        });
+        modelBuilder.Entity<Payment>(payment =>
+        {
+            payment.ToTable("service_payments");
+            payment.HasIndex(p => p.DossierId);
+            payment.Property(p => p.Reference).HasMaxLength(100);
         });
         modelBuilder.Entity<Bundle>(bundle =>
         {

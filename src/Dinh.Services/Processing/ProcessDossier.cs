@@ -133,9 +133,10 @@ internal static class ProcessDossier
                 refusal = dossier.Reject(officer!.Id, reason!, now);
                 break;
             case "approve":
-                if (dossier.Status != DossierStatus.InReview || (dossier.ClaimedBy is { } other && other != officer!.Id))
+                if (dossier.Status != DossierStatus.InReview || (dossier.ClaimedBy is { } other && other != officer!.Id) || dossier.FeeOutstanding)
                 {
-                    refusal = dossier.Status != DossierStatus.InReview ? TransitionRefusal.WrongState : TransitionRefusal.ClaimedByAnother;
+                    refusal = dossier.Status != DossierStatus.InReview ? TransitionRefusal.WrongState
+                        : dossier.FeeOutstanding ? TransitionRefusal.FeeNotPaid : TransitionRefusal.ClaimedByAnother;
                     break;
                 }
                 var (result, registryCode, field) = await effects.ApplyAsync(dossier, spec, transaction.GetDbTransaction(), http, officer!, cancellationToken);
@@ -155,7 +156,12 @@ internal static class ProcessDossier
         if (refusal != TransitionRefusal.None)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return ServicesErrors.Problem(refusal == TransitionRefusal.WrongState ? ServicesErrors.WrongState : ServicesErrors.ClaimedByAnother);
+            return ServicesErrors.Problem(refusal switch
+            {
+                TransitionRefusal.WrongState => ServicesErrors.WrongState,
+                TransitionRefusal.FeeNotPaid => ServicesErrors.FeeNotPaid,
+                _ => ServicesErrors.ClaimedByAnother,
+            });
         }
         db.Audit(new AuditEvent(officer!.Actor, $"services.dossier.{action}", "Giải quyết hồ sơ dịch vụ công")
         {

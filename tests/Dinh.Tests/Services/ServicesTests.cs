@@ -6,6 +6,7 @@ using Dinh.Services.Calendar;
 using Dinh.Tests.Infrastructure;
 using Dinh.Tests.Registry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Dinh.Tests.Services.ServicesDriver;
 
 namespace Dinh.Tests.Services;
@@ -234,6 +235,39 @@ public abstract class ServicesTests(DinhApp fixture)
         await RegistryDriver.ProblemAsync(peek, HttpStatusCode.NotFound, "DINH-SVC-0003");
         var mine = await OkAsync(await citizen.GetAsync($"/api/services/dossiers/{id}"));
         Assert.Single(mine.GetProperty("attachments").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_fee_is_paid_through_the_gateway_with_a_signed_callback_and_forged_callbacks_are_refused()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var justice = await Portal.SignInOfficerAsync("tuphap.hanoi");
+        using var submitted = await SubmitAsync(citizen, "criminal-record-certificate",
+            new Dictionary<string, string> { ["purposeOfUse"] = "Xin việc", ["unitCode"] = RegistryDriver.BaDinh });
+        var dossier = await OkAsync(submitted, HttpStatusCode.Created);
+        var id = dossier.GetProperty("id").GetGuid();
+        var accepted = await DecideOkAsync(justice, await OkAsync(await justice.GetAsync($"/api/services/officer/dossiers/{id}")), "accept");
+        using var unpaid = await DecideAsync(justice, accepted, "approve");
+        var start = await OkAsync(await citizen.PostAsync($"/api/services/dossiers/{id}/payments", null), HttpStatusCode.Created);
+        var paymentId = start.GetProperty("paymentId").GetGuid();
+        var gateway = Portal.App.Factory.Services.GetRequiredService<Dinh.Services.Payments.DevelopmentPaymentGateway>();
+        using var anonymous = Portal.App.CreateClient();
+
+        using var forged = await anonymous.PostAsJsonAsync("/api/services/payments/callback",
+            new { paymentId, amountVnd = 200000, status = "paid", reference = "X1", signature = new string('0', 64) });
+        using var cheaper = await anonymous.PostAsJsonAsync("/api/services/payments/callback",
+            new { paymentId, amountVnd = 1000, status = "paid", reference = "X2", signature = gateway.Sign(paymentId, 1000, "paid", "X2") });
+        using var genuine = await anonymous.PostAsJsonAsync("/api/services/payments/callback",
+            new { paymentId, amountVnd = 200000, status = "paid", reference = "X3", signature = gateway.Sign(paymentId, 200000, "paid", "X3") });
+
+        await RegistryDriver.ProblemAsync(unpaid, HttpStatusCode.Conflict, "DINH-SVC-0018");
+        Assert.Equal(200000, start.GetProperty("amountVnd").GetInt64());
+        await RegistryDriver.ProblemAsync(forged, HttpStatusCode.BadRequest, "DINH-SVC-0017");
+        await RegistryDriver.ProblemAsync(cheaper, HttpStatusCode.BadRequest, "DINH-SVC-0017");
+        Assert.Equal(HttpStatusCode.OK, genuine.StatusCode);
+        var paid = await OkAsync(await justice.GetAsync($"/api/services/officer/dossiers/{id}"));
+        Assert.True(paid.GetProperty("paidAt").ValueKind == JsonValueKind.String, paid.ToString());
+        Assert.Equal("Approved", (await DecideOkAsync(justice, paid, "approve")).GetProperty("status").GetString());
     }
 
     [Fact]

@@ -84,6 +84,7 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
                     bundle_step = table.Column<int>(type: "integer", nullable: true),
                     idempotency_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     fee_vnd = table.Column<long>(type: "bigint", nullable: false),
+                    paid_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
@@ -102,6 +103,23 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_service_holidays", x => x.date);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "service_payments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    dossier_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount_vnd = table.Column<long>(type: "bigint", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    reference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    paid_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_service_payments", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -206,6 +224,11 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
                 columns: new[] { "role", "unit_code", "status", "due_on" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_service_payments_dossier_id",
+                table: "service_payments",
+                column: "dossier_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_service_procedures_code_version",
                 table: "service_procedures",
                 columns: new[] { "code", "version" },
@@ -226,6 +249,9 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
 
             migrationBuilder.DropTable(
                 name: "service_holidays");
+
+            migrationBuilder.DropTable(
+                name: "service_payments");
 
             migrationBuilder.DropTable(
                 name: "service_procedures");

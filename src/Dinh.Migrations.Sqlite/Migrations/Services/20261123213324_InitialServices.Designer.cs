@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dinh.Migrations.Sqlite.Migrations.Services
 {
     [DbContext(typeof(ServicesDbContext))]
-    [Migration("20261123212519_InitialServices")]
+    [Migration("20261123213324_InitialServices")]
     partial class InitialServices
     {
         /// <inheritdoc />
@@ -480,6 +480,10 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
                         .HasColumnType("TEXT")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paid_at");
+
                     b.Property<int?>("PausedRemainingDays")
                         .HasColumnType("INTEGER")
                         .HasColumnName("paused_remaining_days");
@@ -607,6 +611,47 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
                         .HasDatabaseName("ix_service_dossier_transitions_dossier_id_id");
 
                     b.ToTable("service_dossier_transitions", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Services.Payments.Payment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountVnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_vnd");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DossierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dossier_id");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_service_payments");
+
+                    b.HasIndex("DossierId")
+                        .HasDatabaseName("ix_service_payments_dossier_id");
+
+                    b.ToTable("service_payments", (string)null);
                 });
 
             modelBuilder.Entity("Dinh.Services.Dossiers.DossierTransition", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Dinh.Migrations.Postgres.Migrations.Services
 {
     [DbContext(typeof(ServicesDbContext))]
-    [Migration("20261123212520_InitialServices")]
+    [Migration("20261123213324_InitialServices")]
     partial class InitialServices
     {
         /// <inheritdoc />
@@ -485,6 +485,10 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
                         .HasColumnType("character varying(100)")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
                     b.Property<int?>("PausedRemainingDays")
                         .HasColumnType("integer")
                         .HasColumnName("paused_remaining_days");
@@ -614,6 +618,47 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
                         .HasDatabaseName("ix_service_dossier_transitions_dossier_id_id");
 
                     b.ToTable("service_dossier_transitions", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Services.Payments.Payment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountVnd")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_vnd");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DossierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dossier_id");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reference");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_service_payments");
+
+                    b.HasIndex("DossierId")
+                        .HasDatabaseName("ix_service_payments_dossier_id");
+
+                    b.ToTable("service_payments", (string)null);
                 });
 
             modelBuilder.Entity("Dinh.Services.Dossiers.DossierTransition", b =>

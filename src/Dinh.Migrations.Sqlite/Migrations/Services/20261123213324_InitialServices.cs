@@ -83,6 +83,7 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
                     bundle_step = table.Column<int>(type: "INTEGER", nullable: true),
                     idempotency_key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     fee_vnd = table.Column<long>(type: "INTEGER", nullable: false),
+                    paid_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -101,6 +102,23 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_service_holidays", x => x.date);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "service_payments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    dossier_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    amount_vnd = table.Column<long>(type: "INTEGER", nullable: false),
+                    status = table.Column<int>(type: "INTEGER", nullable: false),
+                    reference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    paid_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_service_payments", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -205,6 +223,11 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
                 columns: new[] { "role", "unit_code", "status", "due_on" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_service_payments_dossier_id",
+                table: "service_payments",
+                column: "dossier_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_service_procedures_code_version",
                 table: "service_procedures",
                 columns: new[] { "code", "version" },
@@ -225,6 +248,9 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
 
             migrationBuilder.DropTable(
                 name: "service_holidays");
+
+            migrationBuilder.DropTable(
+                name: "service_payments");
 
             migrationBuilder.DropTable(
                 name: "service_procedures");
