@@ -37,7 +37,7 @@ internal static class DevelopmentGatewayPage
                 <title>Cổng thanh toán (phát triển)</title><link rel="stylesheet" href="/css/site.css"></head>
                 <body><main class="container"><h1>Cổng thanh toán thử nghiệm / Development payment gateway</h1>
                 <p>Số tiền / Amount: <strong>{payment.AmountVnd:N0} VND</strong></p>
-                <form method="post"><input type="hidden" name="{e.Encode(token.FormFieldName)}" value="{e.Encode(token.RequestToken ?? "")}">
+                <form method="post"><input name="{e.Encode(token.FormFieldName)}" type="hidden" value="{e.Encode(token.RequestToken ?? "")}">
                 <button type="submit" class="button">Thanh toán / Pay</button></form></main></body></html>
                 """, "text/html; charset=utf-8");
         }).ExcludeFromDescription();

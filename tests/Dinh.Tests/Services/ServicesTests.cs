@@ -271,6 +271,31 @@ public abstract class ServicesTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task A_citizen_pays_from_my_dossiers_on_the_development_gateway_page()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var submitted = await SubmitAsync(citizen, "driving-licence-exchange",
+            new Dictionary<string, string> { ["licenceNumber"] = "010123456789", ["unitCode"] = RegistryDriver.BaDinh });
+        var id = (await OkAsync(submitted, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        var page = await citizen.GetStringAsync("/citizen/dossiers");
+        Assert.Contains("Nộp lệ phí (135,000 VND)", page, StringComparison.Ordinal);
+        var token = await DinhApp.GetAntiforgeryTokenAsync(citizen, "/citizen/dossiers");
+        using var pay = await citizen.PostAsync("/citizen/dossiers?handler=Pay",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = id.ToString(), ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.Redirect, pay.StatusCode);
+        var gateway = pay.Headers.Location!.ToString();
+        Assert.StartsWith("/dev/payment-gateway/", gateway, StringComparison.Ordinal);
+        var gatewayToken = await DinhApp.GetAntiforgeryTokenAsync(citizen, gateway);
+        using var confirm = await citizen.PostAsync(gateway, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = gatewayToken }));
+
+        Assert.Equal(HttpStatusCode.Redirect, confirm.StatusCode);
+        var dossier = await OkAsync(await citizen.GetAsync($"/api/services/dossiers/{id}"));
+        Assert.Equal(JsonValueKind.String, dossier.GetProperty("paidAt").ValueKind);
+        Assert.Contains(dossier.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == "fee-paid");
+    }
+
+    [Fact]
     public async Task Birth_bundle_creates_the_child_joins_the_mothers_household_and_issues_a_health_insurance_card()
     {
         var (mother, citizen) = await Portal.CitizenWithHouseholdAsync();

@@ -20,7 +20,35 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
 
     public IReadOnlyList<DossierView> Dossiers { get; private set; } = [];
 
+    public Dictionary<string, IReadOnlyList<AttachmentSpec>> AttachmentKinds { get; } = new(StringComparer.Ordinal);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken) ? Page() : Challenge();
+
+    public async Task<IActionResult> OnPostPayAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var services = HttpContext.RequestServices;
+        var result = (await Payments.PayFee.StartAsync(id, HttpContext, db, citizens, services.GetRequiredService<Payments.IPaymentGateway>(),
+            services.GetRequiredService<TimeProvider>(), cancellationToken)).Result;
+        if (result is Created<Payments.PaymentStart> started)
+        {
+            return Redirect(started.Value!.RedirectUrl);
+        }
+        Show(result);
+        return await LoadAsync(cancellationToken) ? Page() : Challenge();
+    }
+
+    public async Task<IActionResult> OnPostAttachAsync(Guid id, string? code, Microsoft.AspNetCore.Http.IFormFile? file, CancellationToken cancellationToken)
+    {
+        var services = HttpContext.RequestServices;
+        var result = (await Attachments.AttachDocument.UploadAsync(id, code, file, HttpContext, db, citizens,
+            services.GetRequiredService<Attachments.IAttachmentScanner>(), services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(),
+            services.GetRequiredService<TimeProvider>(), cancellationToken)).Result;
+        if (result is not Created<Attachments.AttachmentView>)
+        {
+            Show(result);
+        }
+        return await LoadAsync(cancellationToken) ? Page() : Challenge();
+    }
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, int version, CancellationToken cancellationToken)
     {
@@ -44,6 +72,10 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
         }
         Bundles = bundles.Value!;
         Dossiers = dossiers.Value!.Where(d => d.BundleId is null).ToList();
+        foreach (var d in dossiers.Value!)
+        {
+            AttachmentKinds[d.ProcedureCode] = (await catalogue.VersionAsync(d.ProcedureCode, d.ProcedureVersion, cancellationToken))?.Attachments ?? [];
+        }
         return true;
     }
 }
