@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
 using Dinh.Services.Dossiers;
@@ -12,25 +13,28 @@ using Microsoft.Extensions.Logging;
 namespace Dinh.Services.Bundles;
 
 /// <summary>Wakes this instance's bundle worker when a decision marked a bundle; bundles marked elsewhere are found by polling.</summary>
-internal sealed class BundleSignal : IDisposable
+internal sealed class BundleSignal
 {
-    private readonly SemaphoreSlim _pending = new(0, 1);
-    private readonly Lock _gate = new();
+    // One pending wake-up is enough: the worker takes every marked bundle when it wakes.
+    private readonly Channel<bool> _pending = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public void Notify()
+    public void Notify() => _pending.Writer.TryWrite(true);
+
+    /// <summary>True when notified, false when the timeout passed first.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
         {
-            if (_pending.CurrentCount == 0)
-            {
-                _pending.Release();
-            }
+            await _pending.Reader.ReadAsync(timer.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _pending.WaitAsync(timeout, cancellationToken);
-
-    public void Dispose() => _pending.Dispose();
 }
 
 /// <summary>

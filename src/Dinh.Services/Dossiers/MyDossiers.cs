@@ -62,23 +62,18 @@ internal static class MyDossiers
         HttpContext http, ServicesDbContext db, SignedInCitizens citizens, ProcedureCatalogue catalogue, ApplicationForm form, WorkingCalendar calendar,
         DossierNotices notices, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (dossier, applicant, problem) = await LoadAsync(id, http, db, citizens, tracked: true, cancellationToken);
+        var (dossier, applicant, spec, problem) = await CurrentAsync(id, request.Version, http, db, citizens, catalogue, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
-        if (dossier!.Version != request.Version)
-        {
-            return ServicesErrors.Problem(ServicesErrors.StaleVersion);
-        }
-        var spec = (await catalogue.VersionAsync(dossier.ProcedureCode, dossier.ProcedureVersion, cancellationToken))!;
         // The fields the citizen may change are those of the pinned version; values the registry or earlier steps supplied stay.
-        var merged = dossier.Fields.ToDictionary(f => f.Key, f => (string?)f.Value, StringComparer.Ordinal);
+        var merged = dossier!.Fields.ToDictionary(f => f.Key, f => (string?)f.Value, StringComparer.Ordinal);
         foreach (var (name, value) in request.Fields ?? [])
         {
             merged[name] = value;
         }
-        var (fields, problems) = await form.FillAsync(spec, applicant!, merged, cancellationToken);
+        var (fields, problems) = await form.FillAsync(spec!, applicant!, merged, cancellationToken);
         if (problems.Count > 0)
         {
             return ServicesErrors.Validation(problems);
@@ -89,24 +84,19 @@ internal static class MyDossiers
         }
         var refusal = dossier.Resubmit(fields, await calendar.LoadAsync(cancellationToken), clock.GetUtcNow(), applicant!.Actor);
         return refusal != TransitionRefusal.None ? ServicesErrors.Problem(ServicesErrors.WrongState)
-            : await SaveAsync(db, http, dossier, spec, applicant, "resubmitted", notices, calendar, cancellationToken);
+            : await SaveAsync(db, http, dossier, spec!, applicant, "resubmitted", notices, calendar, cancellationToken);
     }
 
     public static async Task<Results<Ok<DossierView>, ValidationProblem, ProblemHttpResult>> WithdrawAsync(Guid id, CitizenActionRequest request,
         HttpContext http, ServicesDbContext db, SignedInCitizens citizens, ProcedureCatalogue catalogue, WorkingCalendar calendar, DossierNotices notices,
         BundleSignal signal, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (dossier, applicant, problem) = await LoadAsync(id, http, db, citizens, tracked: true, cancellationToken);
+        var (dossier, applicant, spec, problem) = await CurrentAsync(id, request.Version, http, db, citizens, catalogue, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
-        if (dossier!.Version != request.Version)
-        {
-            return ServicesErrors.Problem(ServicesErrors.StaleVersion);
-        }
-        var spec = (await catalogue.VersionAsync(dossier.ProcedureCode, dossier.ProcedureVersion, cancellationToken))!;
-        if (dossier.Withdraw(clock.GetUtcNow(), applicant!.Actor) != TransitionRefusal.None)
+        if (dossier!.Withdraw(clock.GetUtcNow(), applicant!.Actor) != TransitionRefusal.None)
         {
             return ServicesErrors.Problem(ServicesErrors.WrongState);
         }
@@ -115,12 +105,12 @@ internal static class MyDossiers
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Bundles.Where(b => b.Id == bundleId)
                 .ExecuteUpdateAsync(b => b.SetProperty(x => x.NeedsAdvance, true).SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
-            var saved = await SaveAsync(db, http, dossier, spec, applicant, "withdrawn", notices, calendar, cancellationToken);
+            var saved = await SaveAsync(db, http, dossier, spec!, applicant, "withdrawn", notices, calendar, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             signal.Notify();
             return saved;
         }
-        return await SaveAsync(db, http, dossier, spec, applicant, "withdrawn", notices, calendar, cancellationToken);
+        return await SaveAsync(db, http, dossier, spec!, applicant, "withdrawn", notices, calendar, cancellationToken);
     }
 
     private static async Task<Results<Ok<DossierView>, ValidationProblem, ProblemHttpResult>> SaveAsync(ServicesDbContext db, HttpContext http,
@@ -142,6 +132,22 @@ internal static class MyDossiers
             return ServicesErrors.Problem(ServicesErrors.StaleVersion);
         }
         return TypedResults.Ok(DossierView.Of(dossier, spec, calendar.Today));
+    }
+
+    /// <summary>The citizen's dossier, tracked, if the version they read is still current, with its pinned definition.</summary>
+    private static async Task<(Dossier? Dossier, SignedInCitizen? Applicant, ProcedureSpec? Spec, ProblemHttpResult? Problem)> CurrentAsync(Guid id,
+        int? version, HttpContext http, ServicesDbContext db, SignedInCitizens citizens, ProcedureCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var (dossier, applicant, problem) = await LoadAsync(id, http, db, citizens, tracked: true, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, null, null, problem);
+        }
+        if (dossier!.Version != version)
+        {
+            return (null, null, null, ServicesErrors.Problem(ServicesErrors.StaleVersion));
+        }
+        return (dossier, applicant, await catalogue.VersionAsync(dossier.ProcedureCode, dossier.ProcedureVersion, cancellationToken), null);
     }
 
     /// <summary>The dossier if it is the signed-in citizen's; otherwise 404 as if it did not exist, with the attempt audited.</summary>
