@@ -28,7 +28,7 @@ public sealed class ServicesBrowserTests(BrowserApp browser) : IClassFixture<Bro
         await Expect(mother.Page.GetByLabel("Họ và tên người nộp")).ToHaveValueAsync(citizen.Name);
         await Expect(mother.Page.GetByLabel("Nơi thường trú (hộ gia đình)")).ToHaveValueAsync("12 Phố Đội Cấn");
         await mother.Page.GetByLabel("Họ, chữ đệm và tên của trẻ").FillAsync(childName);
-        await mother.Page.GetByLabel("Ngày sinh của trẻ").FillAsync("2026-11-20");
+        await mother.Page.GetByLabel("Ngày sinh của trẻ").FillAsync(ServicesDriver.Day(-3));
         await mother.Page.GetByLabel("Giới tính của trẻ").SelectOptionAsync("female");
         await mother.Page.GetByLabel("Nơi sinh").FillAsync("Bệnh viện Phụ sản Hà Nội");
         await mother.Page.GetByLabel("Mã xã/phường đăng ký khai sinh").FillAsync(RegistryDriver.BaDinh);
@@ -47,7 +47,7 @@ public sealed class ServicesBrowserTests(BrowserApp browser) : IClassFixture<Bro
         Assert.Empty(mother.Errors);
 
         using var steward = await portal.SignInOfficerAsync(RegistryDriver.StewardHanoi);
-        var found = await RegistryDriver.SearchAsync(steward, $"name={Uri.EscapeDataString(childName)}&dateOfBirth=2026-11-20");
+        var found = await RegistryDriver.SearchAsync(steward, $"name={Uri.EscapeDataString(childName)}&dateOfBirth={ServicesDriver.Day(-3)}");
         var child = await RegistryDriver.GetAsync(steward, found.GetProperty("items")[0].GetProperty("id").GetGuid());
         Assert.Contains("12 Phố Đội Cấn", child.ToString(), StringComparison.Ordinal);
     }

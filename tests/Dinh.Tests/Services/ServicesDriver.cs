@@ -70,7 +70,7 @@ public sealed class ServicesDriver(DinhApp app)
     public static async Task<JsonElement> TemporaryResidenceAsync(HttpClient citizen, string unit = RegistryDriver.BaDinh)
     {
         using var response = await SubmitAsync(citizen, "temporary-residence",
-            new Dictionary<string, string> { ["addressLine"] = "5 Ngõ Núi Trúc", ["validUntil"] = "2027-12-31", ["unitCode"] = unit });
+            new Dictionary<string, string> { ["addressLine"] = "5 Ngõ Núi Trúc", ["validUntil"] = Day(400), ["unitCode"] = unit });
         return await OkAsync(response, HttpStatusCode.Created);
     }
 
@@ -83,6 +83,10 @@ public sealed class ServicesDriver(DinhApp app)
         using var response = await DecideAsync(officer, dossier, action, reason);
         return await OkAsync(response);
     }
+
+    /// <summary>A day relative to today (Vietnam time), as the forms take it: the tests must not expire with the calendar.</summary>
+    public static string Day(int fromToday) =>
+        Dinh.Services.Calendar.WorkingCalendar.DayOf(TimeProvider.System.GetUtcNow()).AddDays(fromToday).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Runs the bundle worker's passes until nothing is marked, as the hosted worker would.</summary>
     public async Task AdvanceBundlesAsync()

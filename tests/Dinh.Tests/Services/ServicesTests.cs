@@ -86,7 +86,7 @@ public abstract class ServicesTests(DinhApp fixture)
     public async Task The_same_idempotency_key_twice_makes_one_dossier()
     {
         var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
-        var fields = new Dictionary<string, string> { ["destination"] = "Đà Nẵng", ["absentUntil"] = "2027-06-30", ["unitCode"] = RegistryDriver.BaDinh };
+        var fields = new Dictionary<string, string> { ["destination"] = "Đà Nẵng", ["absentUntil"] = Day(200), ["unitCode"] = RegistryDriver.BaDinh };
         var key = Guid.NewGuid().ToString();
 
         using var first = await SubmitAsync(citizen, "temporary-absence", fields, key);
@@ -307,7 +307,7 @@ public abstract class ServicesTests(DinhApp fixture)
         using var submitted = await citizen.PostAsJsonAsync("/api/services/bundles", new
         {
             procedureCode = "bundle-birth", idempotencyKey = Guid.NewGuid().ToString(),
-            fields = new { childFullName = childName, childDateOfBirth = "2026-11-20", childSex = "female", birthplace = "Bệnh viện Phụ sản Hà Nội", registrationUnitCode = RegistryDriver.BaDinh },
+            fields = new { childFullName = childName, childDateOfBirth = Day(-3), childSex = "female", birthplace = "Bệnh viện Phụ sản Hà Nội", registrationUnitCode = RegistryDriver.BaDinh },
         });
         var bundle = await OkAsync(submitted, HttpStatusCode.Created);
         var bundleId = bundle.GetProperty("id").GetGuid();
@@ -358,7 +358,7 @@ public abstract class ServicesTests(DinhApp fixture)
         using var submitted = await citizen.PostAsJsonAsync("/api/services/bundles", new
         {
             procedureCode = "bundle-birth",
-            fields = new { childFullName = RegistryDriver.UniqueName("Bé"), childDateOfBirth = "2026-11-21", childSex = "male", birthplace = "Hà Nội", registrationUnitCode = RegistryDriver.BaDinh },
+            fields = new { childFullName = RegistryDriver.UniqueName("Bé"), childDateOfBirth = Day(-2), childSex = "male", birthplace = "Hà Nội", registrationUnitCode = RegistryDriver.BaDinh },
         });
         var bundleId = (await OkAsync(submitted, HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Portal.AdvanceBundlesAsync();
@@ -381,7 +381,7 @@ public abstract class ServicesTests(DinhApp fixture)
         using var submitted = await citizen.PostAsJsonAsync("/api/services/bundles", new
         {
             procedureCode = "bundle-birth",
-            fields = new { childFullName = RegistryDriver.UniqueName("Bé"), childDateOfBirth = "2026-11-22", childSex = "male", birthplace = "Hà Nội", registrationUnitCode = RegistryDriver.BaDinh },
+            fields = new { childFullName = RegistryDriver.UniqueName("Bé"), childDateOfBirth = Day(-1), childSex = "male", birthplace = "Hà Nội", registrationUnitCode = RegistryDriver.BaDinh },
         });
         var bundleId = (await OkAsync(submitted, HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Portal.AdvanceBundlesAsync();
