@@ -54,6 +54,7 @@ public static class IdentitySetup
         services.AddScoped<AccountSignIn>();
         services.AddScoped<RaiseToLevel2>();
         services.AddScoped<OneTimeCodes>();
+        services.AddScoped<Dinh.Identity.Contracts.SignedInCitizens>();
         services.AddScoped<ClientRegistration>();
         services.AddScoped<ICitizenLifeEvents, DeathLocksAccount>();
         services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();

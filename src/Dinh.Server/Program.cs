@@ -1,6 +1,7 @@
 using Dinh.Identity;
 using Dinh.Platform;
 using Dinh.Registry;
+using Dinh.Services;
 using Dinh.Server.Hosting;
 using Dinh.Server.Web;
 
@@ -17,6 +18,7 @@ public partial class Program
         builder.AddDinhWeb();        // pages, layout, language switch, OpenAPI
         builder.Services.AddRegistry(builder.Environment); // population registry, households, residence, civil status, units
         builder.Services.AddIdentityModule(builder.Configuration, builder.Environment); // e-ID accounts, officers, OpenID Connect provider
+        builder.Services.AddServicesModule(); // public-service portal: catalogue, dossiers, processing, interconnected bundles
 
         var app = builder.Build();
         app.UseDinhPlatform();
@@ -25,6 +27,7 @@ public partial class Program
         app.MapDinhWeb();
         app.MapRegistry();
         app.MapIdentity();
+        app.MapServicesModule();
         return app;
     }
 }

@@ -53,11 +53,8 @@ internal static class RegisterBirth
         string? prefix = null;
         if (unit is not null)
         {
-            var province = await db.Units.AsNoTracking()
-                .Where(u => u.Code == unit && u.Level == UnitLevel.Commune && u.ValidFrom <= today && (u.ValidTo == null || today <= u.ValidTo))
-                .Select(u => u.ParentCode).FirstOrDefaultAsync(cancellationToken);
-            prefix = province is null ? null : "0" + province;
-            if (prefix is null || !BirthRegistrationProvinces.ByPrefix.ContainsKey(prefix))
+            prefix = await PrefixAsync(db, unit, today, cancellationToken);
+            if (prefix is null)
             {
                 errors.Add("registrationUnitCode", "unknown-unit");
             }
@@ -87,15 +84,47 @@ internal static class RegisterBirth
             return refusal;
         }
 
-        var now = clock.GetUtcNow();
-        var number = await IdNumberAssignment.NewAsync(db, prefix!, sex!.Value, born!.Value.Year, cancellationToken);
-        if (number is null)
+        var facts = new BirthFacts(name!, born!.Value, sex!.Value, unit!, prefix!, birthplace, hometown, religion, ethnicity, nationality,
+            request.FatherId, request.MotherId, household, relation);
+        var citizen = await RecordAsync(db, http, officer, facts, purpose, legalBasis, today, clock.GetUtcNow(), cancellationToken);
+        if (citizen is null)
         {
             return CitizenErrors.Problem(CitizenErrors.NumberUnavailable);
         }
-        var citizen = Citizen.Create(Guid.CreateVersion7(now), number.Value, name!, PartialDate.From(born.Value), sex.Value, ethnicity, now);
-        citizen.SetOrigins(birthplace, hometown, religion, nationality);
-        citizen.SetParents(request.FatherId, request.MotherId);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent registration drew the same number between the check and the commit (one in a million per
+            // province, sex and year): nothing was written, and the retry draws again.
+            if (await db.IdNumbers.AsNoTracking().AnyAsync(n => n.Number == citizen.PersonalIdNumber, cancellationToken))
+            {
+                return CitizenErrors.Problem(CitizenErrors.NumberUnavailable);
+            }
+            throw;
+        }
+        http.Response.Headers.ETag = RegistryRequest.ETag(citizen.Version);
+        return TypedResults.Created($"/api/registry/citizens/{citizen.Id}", await GetCitizen.ViewAsync(db, access, citizen, cancellationToken));
+    }
+
+    /// <summary>
+    /// The registration itself, shared by this endpoint and the registry's write contract (<see cref="Contracts.CivilRegistration"/>):
+    /// assigns the number, creates the citizen and the event, joins the household and records the history. The caller
+    /// has validated and authorised; null when no number could be drawn. Nothing is saved here.
+    /// </summary>
+    internal static async Task<Citizen?> RecordAsync(RegistryDbContext db, HttpContext http, SignedInOfficer officer, BirthFacts facts,
+        string purpose, string legalBasis, DateOnly today, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var number = await IdNumberAssignment.NewAsync(db, facts.Prefix, facts.Sex, facts.Born.Year, cancellationToken);
+        if (number is null)
+        {
+            return null;
+        }
+        var citizen = Citizen.Create(Guid.CreateVersion7(now), number.Value, facts.FullName, PartialDate.From(facts.Born), facts.Sex, facts.Ethnicity, now);
+        citizen.SetOrigins(facts.Birthplace, facts.Hometown, facts.Religion, facts.Nationality);
+        citizen.SetParents(facts.FatherId, facts.MotherId);
         db.Citizens.Add(citizen);
         db.IdNumbers.Add(new CitizenIdNumber { CitizenId = citizen.Id, Number = number.Value.Value, AssignedAt = now });
         db.Events.Add(new CivilStatusEvent
@@ -103,17 +132,17 @@ internal static class RegisterBirth
             Id = Guid.CreateVersion7(now),
             Kind = CivilStatusEventKind.Birth,
             CitizenId = citizen.Id,
-            OccurredOn = born.Value,
+            OccurredOn = facts.Born,
             RegisteredAt = now,
-            RegistrationUnitCode = unit!,
+            RegistrationUnitCode = facts.UnitCode,
             RegisteredBy = officer.Actor,
             LegalBasis = legalBasis,
-            Details = JsonSerializer.Serialize(new { request.FatherId, request.MotherId, request.HouseholdId }),
+            Details = JsonSerializer.Serialize(new { facts.FatherId, facts.MotherId, HouseholdId = facts.Household?.Id }),
         });
         Dictionary<string, string?>? residence = null;
-        if (household is not null)
+        if (facts.Household is { } household)
         {
-            HouseholdMembership.Join(db, household, citizen.Id, relation, today);
+            HouseholdMembership.Join(db, household, citizen.Id, facts.RelationToHead, today);
             var permanent = new Residence
             {
                 Id = Guid.CreateVersion7(now), CitizenId = citizen.Id, Kind = ResidenceKind.Permanent, HouseholdId = household.Id,
@@ -123,21 +152,19 @@ internal static class RegisterBirth
             residence = new(StringComparer.Ordinal) { [HouseholdMembership.Field(ResidenceKind.Permanent)] = HouseholdMembership.Describe(permanent) };
         }
         CitizenHistory.Record(db, http, citizen, officer, "registry.birth.registered", legalBasis, purpose, before: null, now, extraAfter: residence);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent registration drew the same number between the check and the commit (one in a million per
-            // province, sex and year): nothing was written, and the retry draws again.
-            if (await db.IdNumbers.AsNoTracking().AnyAsync(n => n.Number == number.Value.Value, cancellationToken))
-            {
-                return CitizenErrors.Problem(CitizenErrors.NumberUnavailable);
-            }
-            throw;
-        }
-        http.Response.Headers.ETag = RegistryRequest.ETag(citizen.Version);
-        return TypedResults.Created($"/api/registry/citizens/{citizen.Id}", await GetCitizen.ViewAsync(db, access, citizen, cancellationToken));
+        return citizen;
+    }
+
+    /// <summary>The personal ID number prefix of the province of a current commune; null when it is not one.</summary>
+    internal static async Task<string?> PrefixAsync(RegistryDbContext db, string unit, DateOnly today, CancellationToken cancellationToken)
+    {
+        var province = await db.Units.AsNoTracking()
+            .Where(u => u.Code == unit && u.Level == UnitLevel.Commune && u.ValidFrom <= today && (u.ValidTo == null || today <= u.ValidTo))
+            .Select(u => u.ParentCode).FirstOrDefaultAsync(cancellationToken);
+        var prefix = province is null ? null : "0" + province;
+        return prefix is not null && BirthRegistrationProvinces.ByPrefix.ContainsKey(prefix) ? prefix : null;
     }
 }
+
+internal sealed record BirthFacts(string FullName, DateOnly Born, Sex Sex, string UnitCode, string Prefix, string? Birthplace, string? Hometown,
+    string? Religion, string Ethnicity, string Nationality, Guid? FatherId, Guid? MotherId, Household? Household, string RelationToHead);

@@ -111,34 +111,52 @@ internal static class ChangeResidence
         {
             return CitizenErrors.Problem(CitizenErrors.StateRefused);
         }
-        var startOn = from!.Value;
-        if (kind == ResidenceKind.Permanent && await HouseholdMembership.LeaveAsync(db, id, startOn, request.NewHeadId, cancellationToken) is { } householdError)
+        var facts = new ResidenceFacts(kind!.Value, unit!, address, from!.Value, until, household, relation, request.NewHeadId);
+        if (await RecordAsync(db, http, officer, citizen, facts, purpose, legalBasis, clock.GetUtcNow(), cancellationToken) is { } householdError)
         {
             return CitizenErrors.Problem(householdError);
         }
+        return await Events.CivilStatusEvents.SaveAsync(db, access, http, citizen, cancellationToken);
+    }
 
-        var now = clock.GetUtcNow();
+    /// <summary>
+    /// The registration itself, shared by this endpoint and the registry's write contract (<see cref="Contracts.CivilRegistration"/>):
+    /// leaves the old household, ends the replaced residence, joins or founds the household and records the history.
+    /// The caller has validated and authorised. Nothing is saved here.
+    /// </summary>
+    internal static async Task<Dinh.Platform.Problems.ErrorDefinition?> RecordAsync(RegistryDbContext db, HttpContext http, SignedInOfficer officer,
+        Citizen citizen, ResidenceFacts facts, string purpose, string legalBasis, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (kind, unit, address, startOn, until, household, relation, newHeadId) = facts;
+        var id = citizen.Id;
+        if (kind == ResidenceKind.Permanent && await HouseholdMembership.LeaveAsync(db, id, startOn, newHeadId, cancellationToken) is { } householdError)
+        {
+            return householdError;
+        }
         var before = CitizenHistory.Snapshot(citizen);
-        var ended = await HouseholdMembership.EndResidencesAsync(db, id, startOn, "replaced", cancellationToken, kind!.Value);
+        var ended = await HouseholdMembership.EndResidencesAsync(db, id, startOn, "replaced", cancellationToken, kind);
         if (kind == ResidenceKind.Permanent)
         {
             if (household is null)
             {
-                household = HouseholdMembership.Establish(db, Guid.CreateVersion7(now), id, unit!, address!, startOn);
+                household = HouseholdMembership.Establish(db, Guid.CreateVersion7(now), id, unit, address!, startOn);
             }
             else
             {
-                HouseholdMembership.Join(db, household, id, relation!, startOn);
+                HouseholdMembership.Join(db, household, id, relation ?? "Con", startOn);
             }
         }
         var residence = new Residence
         {
-            Id = Guid.CreateVersion7(now), CitizenId = id, Kind = kind.Value, HouseholdId = household?.Id, UnitCode = unit!,
+            Id = Guid.CreateVersion7(now), CitizenId = id, Kind = kind, HouseholdId = household?.Id, UnitCode = unit,
             AddressLine = household?.AddressLine ?? address!, ValidFrom = startOn, ValidUntil = until,
         };
         db.Residences.Add(residence);
         CitizenHistory.Record(db, http, citizen, officer, "registry.residence.registered", legalBasis, purpose, before, now,
-            extraBefore: ended, extraAfter: new(StringComparer.Ordinal) { [HouseholdMembership.Field(kind.Value)] = HouseholdMembership.Describe(residence) });
-        return await Events.CivilStatusEvents.SaveAsync(db, access, http, citizen, cancellationToken);
+            extraBefore: ended, extraAfter: new(StringComparer.Ordinal) { [HouseholdMembership.Field(kind)] = HouseholdMembership.Describe(residence) });
+        return null;
     }
 }
+
+internal sealed record ResidenceFacts(ResidenceKind Kind, string UnitCode, string? AddressLine, DateOnly From, DateOnly? Until, Household? Household,
+    string? RelationToHead, Guid? NewHeadId);

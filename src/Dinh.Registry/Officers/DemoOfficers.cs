@@ -28,5 +28,23 @@ public static class DemoOfficers
             Id = Guid.Parse("0194a000-0000-7000-8000-000000000004"), Login = "dulieu.quocgia", DisplayName = "Quản trị dữ liệu quốc gia",
             Role = OfficerRole.DataSteward, JurisdictionLevel = JurisdictionLevel.National, JurisdictionCode = null,
         },
+
+        // The interconnected birth and death procedures (Decree 63/2024) need the police of the same commune as the
+        // civil-status officer, and social insurance.
+        new()
+        {
+            Id = Guid.Parse("0194a000-0000-7000-8000-000000000005"), Login = "congan.badinh", DisplayName = "Công an Phường Ba Đình",
+            Role = OfficerRole.ResidencePolice, JurisdictionLevel = JurisdictionLevel.Commune, JurisdictionCode = "00004",
+        },
+        new()
+        {
+            Id = Guid.Parse("0194a000-0000-7000-8000-000000000006"), Login = "bhxh.hanoi", DisplayName = "Bảo hiểm xã hội Thành phố Hà Nội",
+            Role = OfficerRole.SocialInsurance, JurisdictionLevel = JurisdictionLevel.Province, JurisdictionCode = "01",
+        },
+        new()
+        {
+            Id = Guid.Parse("0194a000-0000-7000-8000-000000000007"), Login = "tuphap.hanoi", DisplayName = "Sở Tư pháp Thành phố Hà Nội",
+            Role = OfficerRole.JudicialRecords, JurisdictionLevel = JurisdictionLevel.Province, JurisdictionCode = "01",
+        },
     ];
 }

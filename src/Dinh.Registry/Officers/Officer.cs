@@ -5,6 +5,11 @@ public enum OfficerRole
     CivilStatus = 1,
     ResidencePolice = 2,
     DataSteward = 3,
+
+    // Agencies that process public-service dossiers (the portal) without registry write rights of their own.
+    SocialInsurance = 4,
+    JudicialRecords = 5,
+    Transport = 6,
 }
 
 public enum JurisdictionLevel

@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using Dinh.Identity.Accounts;
+using Dinh.Identity.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Identity.Contracts;
+
+/// <summary>
+/// The citizen behind a signed-in account, for modules that act on the citizen's behalf (the portal). Only what such
+/// a module needs leaves: the account and citizen ids, the assurance level and a confirmed phone number for
+/// notifications; never the password hash, the security stamp or the sessions.
+/// </summary>
+public sealed record SignedInCitizen(Guid AccountId, Guid CitizenId, bool Level2, string? ConfirmedPhone)
+{
+    public string Actor => $"account:{AccountId}";
+}
+
+public sealed class SignedInCitizens(AccountsDbContext db)
+{
+    /// <summary>The signed-in account's opaque id (any kind), for audit records; null when anonymous.</summary>
+    public static Guid? AccountIdOf(ClaimsPrincipal? user) => AccountCookie.AccountId(user);
+
+    /// <summary>Null for an anonymous request, a staff account, or a citizen account not linked to a registry record.</summary>
+    public async Task<SignedInCitizen?> FindAsync(ClaimsPrincipal? user, CancellationToken cancellationToken)
+    {
+        if (AccountCookie.AccountId(user) is not { } accountId || user!.FindFirstValue(AccountCookie.KindClaim) != nameof(AccountKind.Citizen))
+        {
+            return null;
+        }
+        var account = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId && a.Kind == AccountKind.Citizen && a.CitizenId != null)
+            .Select(a => new { a.CitizenId, a.Level, a.PhoneNumber, a.PhoneNumberConfirmed }).FirstOrDefaultAsync(cancellationToken);
+        return account is null ? null
+            : new SignedInCitizen(accountId, account.CitizenId!.Value, account.Level == AssuranceLevel.Level2,
+                account.PhoneNumberConfirmed ? account.PhoneNumber : null);
+    }
+
+    /// <summary>The confirmed phone number of a citizen account, for a status notification; null when there is none.</summary>
+    public Task<string?> ConfirmedPhoneAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.Accounts.AsNoTracking().Where(a => a.Id == accountId && a.Kind == AccountKind.Citizen && a.PhoneNumberConfirmed)
+            .Select(a => a.PhoneNumber).FirstOrDefaultAsync(cancellationToken);
+}
+
+/// <summary>The role claim an administrator's sign-in carries, for modules with administration pages.</summary>
+public static class StaffRoles
+{
+    public const string Administrator = AccountCookie.AdministratorRole;
+}

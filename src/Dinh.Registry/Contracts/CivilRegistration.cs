@@ -1,0 +1,139 @@
+using System.Data.Common;
+using Dinh.Platform.Auditing;
+using Dinh.Registry.Citizens;
+using Dinh.Registry.Events;
+using Dinh.Registry.Households;
+using Dinh.Registry.Officers;
+using Dinh.Registry.Persistence;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Registry.Contracts;
+
+/// <summary>A birth as a dossier declares it; the parents and the household are registry ids the portal read before.</summary>
+public sealed record BirthRegistration(string FullName, DateOnly DateOfBirth, Sex Sex, string RegistrationUnitCode, string? Birthplace,
+    Guid? FatherId, Guid? MotherId, string ReceiptCode, string LegalBasis);
+
+/// <summary>A permanent residence joining an existing household, as a dossier declares it.</summary>
+public sealed record PermanentResidenceRegistration(Guid CitizenId, Guid HouseholdId, string RelationToHead, string ReceiptCode, string LegalBasis);
+
+/// <summary>Where a citizen is permanently registered: the household and its commune.</summary>
+public sealed record PermanentHousehold(Guid HouseholdId, string UnitCode, string AddressLine);
+
+/// <summary>What a write did: the citizen it made or changed, or a stable registry error code and the field at fault.</summary>
+public sealed record RegistryWrite(Guid? CitizenId, string? PersonalIdNumber, string? ErrorCode, string? Field = null)
+{
+    public bool Succeeded => ErrorCode is null;
+
+    internal static RegistryWrite Failed(string code, string? field = null) => new(null, null, code, field);
+}
+
+/// <summary>
+/// The registry's write contract for the portal: the civil-status and residence changes an approved dossier makes.
+/// Each call enlists in the caller's open transaction (same connection, <c>UseTransaction</c>), so the registry change,
+/// its audit records and the dossier's approval commit or roll back together, on SQLite and PostgreSQL alike. The rules
+/// are those of the registry's own endpoints (the same internal cores); the dossier's receipt code is the legal basis.
+/// </summary>
+public sealed class CivilRegistration(DbContextOptions<RegistryDbContext> options, AuditTrail auditTrail, TimeProvider clock)
+{
+    public async Task<PermanentHousehold?> PermanentHouseholdOfAsync(Guid citizenId, CancellationToken cancellationToken)
+    {
+        await using var db = new RegistryDbContext(options, auditTrail);
+        var (membership, household) = await HouseholdMembership.ActiveAsync(db, citizenId, cancellationToken);
+        return membership is null || household is null ? null : new PermanentHousehold(household.Id, household.UnitCode, household.AddressLine);
+    }
+
+    public async Task<RegistryWrite> RegisterBirthAsync(DbTransaction transaction, HttpContext http, OfficerPrincipal officer, BirthRegistration birth,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(birth);
+        await using var db = await EnlistAsync(transaction, cancellationToken);
+        var access = new RegistryAccess(db, clock);
+        var signedIn = Signed(officer);
+        var today = access.Today;
+        if (!signedIn.May(OfficerTask.CivilStatus) || !await access.CoversAsync(signedIn, birth.RegistrationUnitCode, cancellationToken))
+        {
+            return RegistryWrite.Failed(CitizenErrors.OutsideJurisdiction.Code);
+        }
+        if (await RegisterBirth.PrefixAsync(db, birth.RegistrationUnitCode, today, cancellationToken) is not { } prefix)
+        {
+            return RegistryWrite.Failed(CitizenErrors.Invalid.Code, "registrationUnitCode");
+        }
+        if (birth.DateOfBirth > today)
+        {
+            return RegistryWrite.Failed(CitizenErrors.Invalid.Code, "dateOfBirth");
+        }
+        foreach (var (field, parentId) in new[] { ("fatherId", birth.FatherId), ("motherId", birth.MotherId) })
+        {
+            if (parentId is { } id && !await db.Citizens.AnyAsync(c => c.Id == id, cancellationToken))
+            {
+                return RegistryWrite.Failed(CitizenErrors.Invalid.Code, field);
+            }
+        }
+        var facts = new BirthFacts(birth.FullName.Normalize(System.Text.NormalizationForm.FormC).Trim(), birth.DateOfBirth, birth.Sex,
+            birth.RegistrationUnitCode, prefix, birth.Birthplace, null, null, "01", "VN", birth.FatherId, birth.MotherId, null, "Con");
+        var citizen = await RegisterBirth.RecordAsync(db, http, signedIn, facts, Purpose(birth.ReceiptCode), birth.LegalBasis, today,
+            clock.GetUtcNow(), cancellationToken);
+        if (citizen is null)
+        {
+            return RegistryWrite.Failed(CitizenErrors.NumberUnavailable.Code);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return new RegistryWrite(citizen.Id, citizen.PersonalIdNumber, null);
+    }
+
+    public async Task<RegistryWrite> RegisterPermanentResidenceAsync(DbTransaction transaction, HttpContext http, OfficerPrincipal officer,
+        PermanentResidenceRegistration registration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        await using var db = await EnlistAsync(transaction, cancellationToken);
+        var access = new RegistryAccess(db, clock);
+        var signedIn = Signed(officer);
+        var household = await db.Households.FirstOrDefaultAsync(h => h.Id == registration.HouseholdId && h.DissolvedOn == null, cancellationToken);
+        if (household is null)
+        {
+            return RegistryWrite.Failed(CitizenErrors.HouseholdNotFound.Code, "householdId");
+        }
+        if (!signedIn.May(OfficerTask.Residence) || !await access.CoversAsync(signedIn, household.UnitCode, cancellationToken))
+        {
+            return RegistryWrite.Failed(CitizenErrors.OutsideJurisdiction.Code);
+        }
+        var citizen = await db.Citizens.FirstOrDefaultAsync(c => c.Id == registration.CitizenId, cancellationToken);
+        if (citizen is null)
+        {
+            return RegistryWrite.Failed(CitizenErrors.CitizenNotFound.Code, "citizenId");
+        }
+        if (citizen.Status != CitizenStatus.Living)
+        {
+            return RegistryWrite.Failed(CitizenErrors.StateRefused.Code);
+        }
+        var facts = new ResidenceFacts(ResidenceKind.Permanent, household.UnitCode, household.AddressLine, access.Today, null, household,
+            registration.RelationToHead, null);
+        if (await ChangeResidence.RecordAsync(db, http, signedIn, citizen, facts, Purpose(registration.ReceiptCode), registration.LegalBasis,
+            clock.GetUtcNow(), cancellationToken) is { } error)
+        {
+            return RegistryWrite.Failed(error.Code);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return new RegistryWrite(citizen.Id, citizen.PersonalIdNumber, null);
+    }
+
+    private static string Purpose(string receiptCode) => $"Giải quyết hồ sơ dịch vụ công {receiptCode}";
+
+    private static SignedInOfficer Signed(OfficerPrincipal officer)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        return new SignedInOfficer(officer.Id, officer.Role, officer.Jurisdiction);
+    }
+
+    // A context of its own on the caller's connection and transaction: it has never opened a connection, so it can
+    // be pointed at the caller's before its first command.
+    private async Task<RegistryDbContext> EnlistAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var db = new RegistryDbContext(options, auditTrail);
+        db.Database.SetDbConnection(transaction.Connection, contextOwnsConnection: false);
+        await db.Database.UseTransactionAsync(transaction, cancellationToken);
+        return db;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Globalization;
+using Dinh.Registry.Contracts;
+using Dinh.Services.Catalogue;
+using Dinh.Services.Dossiers;
+using Microsoft.AspNetCore.Http;
+
+namespace Dinh.Services.Processing;
+
+/// <summary>
+/// What approving a dossier does outside the portal: the registry change (through the registry's write contract, in
+/// the approval's transaction) or the result document an agency issues. Returns the result fields (the child's new ID
+/// number, the card number …) or the registry's refusal.
+/// </summary>
+internal sealed class RegistryEffects(CivilRegistration registry, CitizenDirectory citizens, TimeProvider clock)
+{
+    public async Task<(Dictionary<string, string>? Result, string? RegistryCode, string? Field)> ApplyAsync(Dossier dossier, ProcedureSpec spec,
+        DbTransaction transaction, HttpContext http, OfficerPrincipal officer, CancellationToken cancellationToken)
+    {
+        var fields = dossier.Fields;
+        var basis = $"{spec.LegalBasis}; hồ sơ {dossier.ReceiptCode}";
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (spec.ResultDocument is { } document)
+        {
+            result["document"] = document;
+        }
+        switch (spec.Effect)
+        {
+            case null:
+                result["number"] = $"{dossier.ReceiptCode}-KQ";
+                return (result, null, null);
+            case "birth":
+            {
+                var father = fields.TryGetValue("fatherPersonalIdNumber", out var fatherNumber)
+                    ? await citizens.FindByNumberAsync(fatherNumber, cancellationToken) : null;
+                var write = await registry.RegisterBirthAsync(transaction, http, officer, new BirthRegistration(
+                    fields["childFullName"], DateOnly.ParseExact(fields["childDateOfBirth"], "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    fields["childSex"] == "female" ? Sex.Female : Sex.Male, fields["registrationUnitCode"], fields.GetValueOrDefault("birthplace"),
+                    father?.Id, dossier.ApplicantCitizenId, dossier.ReceiptCode, basis), cancellationToken);
+                if (!write.Succeeded)
+                {
+                    return (null, write.ErrorCode, write.Field);
+                }
+                result["childCitizenId"] = write.CitizenId!.Value.ToString();
+                result["childPersonalIdNumber"] = write.PersonalIdNumber!;
+                result["number"] = $"KS-{dossier.ReceiptCode}";
+                return (result, null, null);
+            }
+            case "permanent-residence":
+            {
+                Guid? citizenId = fields.TryGetValue("childCitizenId", out var child) ? Guid.Parse(child) : dossier.ApplicantCitizenId;
+                Guid? householdId = fields.TryGetValue("householdId", out var household) && dossier.BundleId is not null ? Guid.Parse(household) : null;
+                if (householdId is null && fields.TryGetValue("householdHeadPersonalIdNumber", out var headNumber)
+                    && await citizens.FindByNumberAsync(headNumber, cancellationToken) is { } head)
+                {
+                    householdId = (await registry.PermanentHouseholdOfAsync(head.Id, cancellationToken))?.HouseholdId;
+                }
+                if (householdId is null)
+                {
+                    return (null, "DINH-REG-0005", "householdId");
+                }
+                var write = await registry.RegisterPermanentResidenceAsync(transaction, http, officer, new PermanentResidenceRegistration(
+                    citizenId.Value, householdId.Value, fields.GetValueOrDefault("relationToHead") ?? "Con", dossier.ReceiptCode, basis), cancellationToken);
+                if (!write.Succeeded)
+                {
+                    return (null, write.ErrorCode, write.Field);
+                }
+                result["citizenId"] = write.CitizenId!.Value.ToString();
+                result["householdId"] = householdId.Value.ToString();
+                result["number"] = $"TT-{dossier.ReceiptCode}";
+                return (result, null, null);
+            }
+            case "health-insurance-card":
+            {
+                // Social insurance's own decision: the card code of a child under 6 is TE1 + province + the last 10
+                // digits of the personal ID number (the social-insurance number is the ID number since 2025), valid
+                // until the day before the sixth birthday.
+                var number = fields.GetValueOrDefault("childPersonalIdNumber") ?? "";
+                var identity = await citizens.FindByNumberAsync(number, cancellationToken);
+                if (identity is null)
+                {
+                    return (null, "DINH-REG-0002", "childPersonalIdNumber");
+                }
+                var born = identity.DateOfBirth.Earliest;
+                result["cardNumber"] = $"TE1{number[1..3]}{number[^10..]}";
+                result["validFrom"] = Dinh.Services.Calendar.WorkingCalendar.DayOf(clock.GetUtcNow()).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                result["validUntil"] = born.AddYears(6).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                result["number"] = result["cardNumber"];
+                return (result, null, null);
+            }
+            default:
+                throw new InvalidOperationException($"Unknown effect '{spec.Effect}'.");
+        }
+    }
+}

@@ -1,0 +1,447 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dinh.Platform.Auditing;
+using Dinh.Services.Calendar;
+using Dinh.Tests.Infrastructure;
+using Dinh.Tests.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Dinh.Tests.Services.ServicesDriver;
+
+namespace Dinh.Tests.Services;
+
+/// <summary>The public-service portal through its API, on each database provider.</summary>
+public abstract class ServicesTests(DinhApp fixture)
+{
+    private ServicesDriver Portal => new(fixture.Require());
+
+    [Fact]
+    public async Task Catalogue_ships_the_essential_services_and_both_bundles_as_versioned_definitions()
+    {
+        using var client = Portal.App.CreateClient();
+        var all = await OkAsync(await client.GetAsync("/api/services/procedures"));
+        var codes = all.EnumerateArray().Select(p => p.GetProperty("code").GetString()).ToList();
+
+        Assert.True(codes.Count >= 12, string.Join(",", codes));
+        foreach (var code in new[] { "birth-registration", "death-registration", "marriage-registration", "permanent-residence", "temporary-residence",
+            "temporary-absence", "criminal-record-certificate", "driving-licence-exchange", "child-health-insurance", "funeral-allowance", "bundle-birth", "bundle-death" })
+        {
+            Assert.Contains(code, codes);
+        }
+        var search = await OkAsync(await client.GetAsync("/api/services/procedures?q=khai%20sinh"));
+        Assert.Contains(search.EnumerateArray(), p => p.GetProperty("code").GetString() == "birth-registration");
+        var birth = await OkAsync(await client.GetAsync("/api/services/procedures/bundle-birth"));
+        Assert.Equal(3, birth.GetProperty("timeLimitWorkingDays").GetInt32());
+        Assert.Equal(3, birth.GetProperty("steps").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_new_definition_version_applies_to_new_dossiers_and_never_to_submitted_ones()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        var before = await TemporaryResidenceAsync(citizen);
+        using var admin = await Dinh.Tests.Identity.AccountsDriver.SignInStaffAsync(Portal.App, "quantri");
+        var current = await OkAsync(await admin.GetAsync("/api/services/procedures/temporary-residence"));
+        var json = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(current.GetRawText())!;
+        json["timeLimitWorkingDays"] = JsonSerializer.SerializeToElement(2);
+        using var anonymous = Portal.App.CreateClient();
+
+        using var refused = await anonymous.PostAsJsonAsync("/api/services/admin/procedures", json);
+        using var added = await admin.PostAsJsonAsync("/api/services/admin/procedures", json);
+        var after = await TemporaryResidenceAsync(citizen);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var version = (await OkAsync(added, HttpStatusCode.Created)).GetProperty("version").GetInt32();
+        Assert.Equal(before.GetProperty("procedureVersion").GetInt32() + 1, version);
+        Assert.Equal(version, after.GetProperty("procedureVersion").GetInt32());
+        var reread = await OkAsync(await citizen.GetAsync($"/api/services/dossiers/{before.GetProperty("id").GetGuid()}"));
+        Assert.Equal(before.GetProperty("procedureVersion").GetInt32(), reread.GetProperty("procedureVersion").GetInt32());
+        Assert.Equal(before.GetProperty("dueOn").GetString(), reread.GetProperty("dueOn").GetString());
+    }
+
+    [Fact]
+    public async Task Submission_names_every_bad_field_and_takes_prefilled_data_from_the_registry_not_the_form()
+    {
+        var (mother, citizen) = await Portal.CitizenWithHouseholdAsync();
+
+        using var bad = await SubmitAsync(citizen, "temporary-residence", new Dictionary<string, string>
+        {
+            ["validUntil"] = "2020-01-01", ["unitCode"] = "99999", ["applicantFullName"] = "Kẻ Mạo Danh",
+        });
+        var problem = await RegistryDriver.ProblemAsync(bad, HttpStatusCode.BadRequest, "DINH-SVC-0001");
+        var problems = problem.GetProperty("problems");
+        Assert.Equal("required", problems.GetProperty("addressLine").GetString());
+        Assert.Equal("in-the-past", problems.GetProperty("validUntil").GetString());
+        Assert.Equal("unknown-unit", problems.GetProperty("unitCode").GetString());
+
+        var dossier = await TemporaryResidenceAsync(citizen);
+        Assert.Equal(mother.Name, dossier.GetProperty("fields").GetProperty("applicantFullName").GetString());
+        Assert.Equal(mother.Number, dossier.GetProperty("fields").GetProperty("applicantPersonalIdNumber").GetString());
+        Assert.Matches("^00004-[0-9]{6}-[2-9A-Z]{6}$", dossier.GetProperty("receiptCode").GetString()!);
+        Assert.Equal("Submitted", dossier.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_twice_makes_one_dossier()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        var fields = new Dictionary<string, string> { ["destination"] = "Đà Nẵng", ["absentUntil"] = Day(200), ["unitCode"] = RegistryDriver.BaDinh };
+        var key = Guid.NewGuid().ToString();
+
+        using var first = await SubmitAsync(citizen, "temporary-absence", fields, key);
+        using var second = await SubmitAsync(citizen, "temporary-absence", fields, key);
+        using var other = await SubmitAsync(citizen, "stay-notification", fields, key);
+
+        var a = await OkAsync(first, HttpStatusCode.Created);
+        var b = await OkAsync(second, HttpStatusCode.OK);
+        Assert.Equal(a.GetProperty("id").GetGuid(), b.GetProperty("id").GetGuid());
+        await RegistryDriver.ProblemAsync(other, HttpStatusCode.Conflict, "DINH-SVC-0012");
+        var mine = await OkAsync(await citizen.GetAsync("/api/services/dossiers"));
+        Assert.Single(mine.EnumerateArray(), d => d.GetProperty("procedureCode").GetString() == "temporary-absence");
+    }
+
+    [Fact]
+    public async Task Another_citizens_dossier_is_not_found_and_the_attempt_is_audited()
+    {
+        var (_, owner) = await Portal.CitizenWithHouseholdAsync();
+        var (_, stranger) = await Portal.CitizenWithHouseholdAsync();
+        var dossier = await TemporaryResidenceAsync(owner);
+        var id = dossier.GetProperty("id").GetGuid();
+
+        using var peek = await stranger.GetAsync($"/api/services/dossiers/{id}");
+        using var withdraw = await stranger.PostAsJsonAsync($"/api/services/dossiers/{id}/withdraw", new { version = 1 });
+
+        await RegistryDriver.ProblemAsync(peek, HttpStatusCode.NotFound, "DINH-SVC-0003");
+        await RegistryDriver.ProblemAsync(withdraw, HttpStatusCode.NotFound, "DINH-SVC-0003");
+        var refusals = await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .CountAsync(r => r.Action == "services.access.refused" && r.Details!.Contains(id.ToString())));
+        Assert.Equal(2, refusals);
+    }
+
+    [Fact]
+    public async Task An_officer_outside_the_commune_or_the_agency_is_refused_and_audited()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        var dossier = await TemporaryResidenceAsync(citizen);
+        using var otherCommune = await Portal.SignInOfficerAsync(PoliceHoanKiem);
+        using var otherAgency = await Portal.SignInOfficerAsync(SocialInsuranceHanoi);
+        using var own = await Portal.SignInOfficerAsync(PoliceBaDinh);
+
+        using var read = await otherCommune.GetAsync($"/api/services/officer/dossiers/{dossier.GetProperty("id").GetGuid()}");
+        using var accept = await DecideAsync(otherAgency, dossier, "accept");
+        var queue = await OkAsync(await otherCommune.GetAsync("/api/services/officer/queue"));
+
+        await RegistryDriver.ProblemAsync(read, HttpStatusCode.Forbidden, "DINH-SVC-0008");
+        await RegistryDriver.ProblemAsync(accept, HttpStatusCode.Forbidden, "DINH-SVC-0008");
+        Assert.DoesNotContain(queue.EnumerateArray(), d => d.GetProperty("id").GetGuid() == dossier.GetProperty("id").GetGuid());
+        await QueueItemAsync(own, dossier.GetProperty("receiptCode").GetString()!);
+        var id = dossier.GetProperty("id").GetString()!;
+        Assert.Equal(2, await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .CountAsync(r => r.Action == "services.access.refused" && r.Details!.Contains(id))));
+    }
+
+    [Fact]
+    public async Task Dossier_moves_through_accept_supplement_resubmit_approve_and_every_transition_is_recorded()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var police = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        var dossier = await TemporaryResidenceAsync(citizen);
+
+        using var tooEarly = await DecideAsync(police, dossier, "approve");
+        using var noReason = await DecideAsync(police, dossier, "reject");
+        var accepted = await DecideOkAsync(police, dossier, "accept");
+        var paused = await DecideOkAsync(police, accepted, "supplement", "Thiếu giấy tờ chứng minh chỗ ở hợp pháp");
+        using var resubmit = await citizen.PostAsJsonAsync($"/api/services/dossiers/{dossier.GetProperty("id").GetGuid()}/resubmit",
+            new { version = paused.GetProperty("version").GetInt32(), fields = new { addressLine = "7 Ngõ Núi Trúc" } });
+        var resubmitted = await OkAsync(resubmit);
+        var approved = await DecideOkAsync(police, resubmitted, "approve");
+        using var lateWithdraw = await citizen.PostAsJsonAsync($"/api/services/dossiers/{dossier.GetProperty("id").GetGuid()}/withdraw",
+            new { version = approved.GetProperty("version").GetInt32() });
+
+        await RegistryDriver.ProblemAsync(tooEarly, HttpStatusCode.Conflict, "DINH-SVC-0005");
+        Assert.Equal("required", (await RegistryDriver.ProblemAsync(noReason, HttpStatusCode.BadRequest, "DINH-SVC-0001"))
+            .GetProperty("problems").GetProperty("reason").GetString());
+        Assert.Equal("SupplementRequested", paused.GetProperty("status").GetString());
+        Assert.NotEqual(JsonValueKind.Null, paused.GetProperty("supplementDueOn").ValueKind);
+        Assert.Equal("7 Ngõ Núi Trúc", resubmitted.GetProperty("fields").GetProperty("addressLine").GetString());
+        Assert.Equal("Approved", approved.GetProperty("status").GetString());
+        await RegistryDriver.ProblemAsync(lateWithdraw, HttpStatusCode.Conflict, "DINH-SVC-0005");
+        var mine = await OkAsync(await citizen.GetAsync($"/api/services/dossiers/{dossier.GetProperty("id").GetGuid()}"));
+        Assert.Equal(["submitted", "accepted", "supplement-requested", "resubmitted", "approved"],
+            mine.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()!).ToArray());
+        Assert.NotEqual(JsonValueKind.Null, mine.GetProperty("result").ValueKind);
+    }
+
+    [Fact]
+    public async Task Two_officers_deciding_the_same_version_one_wins_the_other_gets_409()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var first = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        using var second = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        var dossier = await TemporaryResidenceAsync(citizen);
+
+        var responses = await Task.WhenAll(DecideAsync(first, dossier, "accept"), DecideAsync(second, dossier, "reject", "Không đủ điều kiện"));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var loser = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Conflict);
+        Assert.Equal("DINH-SVC-0004", (await loser.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        var mine = await OkAsync(await citizen.GetAsync($"/api/services/dossiers/{dossier.GetProperty("id").GetGuid()}"));
+        Assert.Equal(2, mine.GetProperty("history").GetArrayLength());
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Attachments_are_typed_by_their_bytes_size_limited_scanned_and_readable_by_the_owner_and_the_officer_only()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        var (_, stranger) = await Portal.CitizenWithHouseholdAsync();
+        using var police = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        var dossier = await TemporaryResidenceAsync(citizen);
+        var id = dossier.GetProperty("id").GetGuid();
+        var token = await DinhApp.GetAntiforgeryTokenAsync(citizen, "/citizen/services/temporary-residence");
+        var pdf = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n");
+
+        async Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] bytes, string name, string code = "lawful-dwelling")
+        {
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(code), "code" },
+                { new StringContent(token), "__RequestVerificationToken" },
+                { new ByteArrayContent(bytes) { Headers = { ContentType = new("application/pdf") } }, "file", name },
+            };
+            return await client.PostAsync($"/api/services/dossiers/{id}/attachments", form);
+        }
+
+        using var stored = await UploadAsync(citizen, pdf, "hop-dong-thue.pdf");
+        using var disguised = await UploadAsync(citizen, System.Text.Encoding.ASCII.GetBytes("MZ\x90\x00 not a pdf"), "virus.pdf");
+        using var large = await UploadAsync(citizen, [.. pdf, .. new byte[1_000_001]], "big.pdf");
+        using var infected = await UploadAsync(citizen, [.. pdf, .. System.Text.Encoding.ASCII.GetBytes("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")], "eicar.pdf");
+        using var wrongCode = await UploadAsync(citizen, pdf, "x.pdf", "no-such-document");
+
+        var attachment = await OkAsync(stored, HttpStatusCode.Created);
+        Assert.Equal("application/pdf", attachment.GetProperty("contentType").GetString());
+        await RegistryDriver.ProblemAsync(disguised, HttpStatusCode.UnsupportedMediaType, "DINH-SVC-0015");
+        await RegistryDriver.ProblemAsync(large, HttpStatusCode.RequestEntityTooLarge, "DINH-SVC-0014");
+        await RegistryDriver.ProblemAsync(infected, (HttpStatusCode)422, "DINH-SVC-0016");
+        Assert.Equal("unknown", (await RegistryDriver.ProblemAsync(wrongCode, HttpStatusCode.BadRequest, "DINH-SVC-0001")).GetProperty("problems").GetProperty("code").GetString());
+        var path = $"/api/services/dossiers/{id}/attachments/{attachment.GetProperty("id").GetGuid()}";
+        Assert.Equal(pdf, await citizen.GetByteArrayAsync(path));
+        Assert.Equal(pdf, await police.GetByteArrayAsync($"/api/services/officer/dossiers/{id}/attachments/{attachment.GetProperty("id").GetGuid()}"));
+        using var peek = await stranger.GetAsync(path);
+        await RegistryDriver.ProblemAsync(peek, HttpStatusCode.NotFound, "DINH-SVC-0003");
+        var mine = await OkAsync(await citizen.GetAsync($"/api/services/dossiers/{id}"));
+        Assert.Single(mine.GetProperty("attachments").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_fee_is_paid_through_the_gateway_with_a_signed_callback_and_forged_callbacks_are_refused()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var justice = await Portal.SignInOfficerAsync("tuphap.hanoi");
+        using var submitted = await SubmitAsync(citizen, "criminal-record-certificate",
+            new Dictionary<string, string> { ["purposeOfUse"] = "Xin việc", ["unitCode"] = RegistryDriver.BaDinh });
+        var dossier = await OkAsync(submitted, HttpStatusCode.Created);
+        var id = dossier.GetProperty("id").GetGuid();
+        var accepted = await DecideOkAsync(justice, await OkAsync(await justice.GetAsync($"/api/services/officer/dossiers/{id}")), "accept");
+        using var unpaid = await DecideAsync(justice, accepted, "approve");
+        var start = await OkAsync(await citizen.PostAsync($"/api/services/dossiers/{id}/payments", null), HttpStatusCode.Created);
+        var paymentId = start.GetProperty("paymentId").GetGuid();
+        var gateway = Portal.App.Factory.Services.GetRequiredService<Dinh.Services.Payments.DevelopmentPaymentGateway>();
+        using var anonymous = Portal.App.CreateClient();
+
+        using var forged = await anonymous.PostAsJsonAsync("/api/services/payments/callback",
+            new { paymentId, amountVnd = 200000, status = "paid", reference = "X1", signature = new string('0', 64) });
+        using var cheaper = await anonymous.PostAsJsonAsync("/api/services/payments/callback",
+            new { paymentId, amountVnd = 1000, status = "paid", reference = "X2", signature = gateway.Sign(paymentId, 1000, "paid", "X2") });
+        using var genuine = await anonymous.PostAsJsonAsync("/api/services/payments/callback",
+            new { paymentId, amountVnd = 200000, status = "paid", reference = "X3", signature = gateway.Sign(paymentId, 200000, "paid", "X3") });
+
+        await RegistryDriver.ProblemAsync(unpaid, HttpStatusCode.Conflict, "DINH-SVC-0018");
+        Assert.Equal(200000, start.GetProperty("amountVnd").GetInt64());
+        await RegistryDriver.ProblemAsync(forged, HttpStatusCode.BadRequest, "DINH-SVC-0017");
+        await RegistryDriver.ProblemAsync(cheaper, HttpStatusCode.BadRequest, "DINH-SVC-0017");
+        Assert.Equal(HttpStatusCode.OK, genuine.StatusCode);
+        var paid = await OkAsync(await justice.GetAsync($"/api/services/officer/dossiers/{id}"));
+        Assert.True(paid.GetProperty("paidAt").ValueKind == JsonValueKind.String, paid.ToString());
+        Assert.Equal("Approved", (await DecideOkAsync(justice, paid, "approve")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_citizen_pays_from_my_dossiers_on_the_development_gateway_page()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var submitted = await SubmitAsync(citizen, "driving-licence-exchange",
+            new Dictionary<string, string> { ["licenceNumber"] = "010123456789", ["unitCode"] = RegistryDriver.BaDinh });
+        var id = (await OkAsync(submitted, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        var page = await citizen.GetStringAsync("/citizen/dossiers");
+        Assert.Contains("Nộp lệ phí (135,000 VND)", page, StringComparison.Ordinal);
+        var token = await DinhApp.GetAntiforgeryTokenAsync(citizen, "/citizen/dossiers");
+        using var pay = await citizen.PostAsync("/citizen/dossiers?handler=Pay",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = id.ToString(), ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.Redirect, pay.StatusCode);
+        var gateway = pay.Headers.Location!.ToString();
+        Assert.StartsWith("/dev/payment-gateway/", gateway, StringComparison.Ordinal);
+        var gatewayToken = await DinhApp.GetAntiforgeryTokenAsync(citizen, gateway);
+        using var confirm = await citizen.PostAsync(gateway, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = gatewayToken }));
+
+        Assert.Equal(HttpStatusCode.Redirect, confirm.StatusCode);
+        var dossier = await OkAsync(await citizen.GetAsync($"/api/services/dossiers/{id}"));
+        Assert.Equal(JsonValueKind.String, dossier.GetProperty("paidAt").ValueKind);
+        Assert.Contains(dossier.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == "fee-paid");
+    }
+
+    [Fact]
+    public async Task Birth_bundle_creates_the_child_joins_the_mothers_household_and_issues_a_health_insurance_card()
+    {
+        var (mother, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var civil = await Portal.SignInOfficerAsync(CivilStatusBaDinh);
+        using var police = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        using var insurance = await Portal.SignInOfficerAsync(SocialInsuranceHanoi);
+        var childName = RegistryDriver.UniqueName("Bé");
+
+        using var submitted = await citizen.PostAsJsonAsync("/api/services/bundles", new
+        {
+            procedureCode = "bundle-birth", idempotencyKey = Guid.NewGuid().ToString(),
+            fields = new { childFullName = childName, childDateOfBirth = Day(-3), childSex = "female", birthplace = "Bệnh viện Phụ sản Hà Nội", registrationUnitCode = RegistryDriver.BaDinh },
+        });
+        var bundle = await OkAsync(submitted, HttpStatusCode.Created);
+        var bundleId = bundle.GetProperty("id").GetGuid();
+        await Portal.AdvanceBundlesAsync();
+        bundle = await MyBundleAsync(citizen, bundleId);
+        Assert.Equal(["Submitted", "Waiting", "Waiting"], bundle.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("status").GetString()!).ToArray());
+
+        var birth = await QueueItemAsync(civil, bundle.GetProperty("steps")[0].GetProperty("dossier").GetProperty("receiptCode").GetString()!);
+        var accepted = await DecideOkAsync(civil, birth, "accept");
+        var born = await DecideOkAsync(civil, accepted, "approve");
+        var childId = Guid.Parse(born.GetProperty("result").GetProperty("childCitizenId").GetString()!);
+        var childNumber = born.GetProperty("result").GetProperty("childPersonalIdNumber").GetString()!;
+        using (var reader = await Portal.SignInOfficerAsync(RegistryDriver.StewardHanoi))
+        {
+            Assert.DoesNotContain("12 Phố Đội Cấn", (await RegistryDriver.GetAsync(reader, childId)).ToString(), StringComparison.Ordinal);
+        }
+        await Portal.AdvanceBundlesAsync();
+        bundle = await MyBundleAsync(citizen, bundleId);
+        var residence = await QueueItemAsync(police, bundle.GetProperty("steps")[1].GetProperty("dossier").GetProperty("receiptCode").GetString()!);
+        var card = await QueueItemAsync(insurance, bundle.GetProperty("steps")[2].GetProperty("dossier").GetProperty("receiptCode").GetString()!);
+        await DecideOkAsync(police, await DecideOkAsync(police, residence, "accept"), "approve");
+        var issued = await DecideOkAsync(insurance, await DecideOkAsync(insurance, card, "accept"), "approve");
+        await Portal.AdvanceBundlesAsync();
+
+        bundle = await MyBundleAsync(citizen, bundleId);
+        Assert.Equal("Completed", bundle.GetProperty("status").GetString());
+        Assert.All(bundle.GetProperty("steps").EnumerateArray(), s => Assert.Equal("Approved", s.GetProperty("status").GetString()));
+        Assert.StartsWith("TE101", issued.GetProperty("result").GetProperty("cardNumber").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(childNumber[^10..], issued.GetProperty("result").GetProperty("cardNumber").GetString(), StringComparison.Ordinal);
+        using var steward = await Portal.SignInOfficerAsync(RegistryDriver.StewardHanoi);
+        var child = await RegistryDriver.GetAsync(steward, childId);
+        Assert.Equal(childNumber, child.GetProperty("personalIdNumber").GetString());
+        Assert.Equal(mother.CitizenId.ToString(), child.GetProperty("motherId").GetString());
+        // The child's permanent residence is the mother's household address, registered by the police step.
+        Assert.Contains("12 Phố Đội Cấn", child.ToString(), StringComparison.Ordinal);
+        var legalBasis = await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .Where(r => r.Subject == $"citizen:{childId}" && r.Action.StartsWith("registry.")).Select(r => r.LegalBasis).ToListAsync());
+        Assert.Contains(legalBasis, b => b!.Contains(born.GetProperty("receiptCode").GetString()!, StringComparison.Ordinal));
+        var mine = await OkAsync(await citizen.GetAsync("/api/services/dossiers"));
+        Assert.Equal(3, mine.EnumerateArray().Count(d => d.GetProperty("bundleId").GetString() == bundleId.ToString()));
+    }
+
+    [Fact]
+    public async Task A_rejected_birth_registration_stops_the_dependent_steps_and_tells_the_mother_why()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var civil = await Portal.SignInOfficerAsync(CivilStatusBaDinh);
+        using var submitted = await citizen.PostAsJsonAsync("/api/services/bundles", new
+        {
+            procedureCode = "bundle-birth",
+            fields = new { childFullName = RegistryDriver.UniqueName("Bé"), childDateOfBirth = Day(-2), childSex = "male", birthplace = "Hà Nội", registrationUnitCode = RegistryDriver.BaDinh },
+        });
+        var bundleId = (await OkAsync(submitted, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Portal.AdvanceBundlesAsync();
+        var birth = await QueueItemAsync(civil, (await MyBundleAsync(citizen, bundleId)).GetProperty("steps")[0].GetProperty("dossier").GetProperty("receiptCode").GetString()!);
+
+        await DecideOkAsync(civil, birth, "reject", "Giấy chứng sinh không hợp lệ");
+        await Portal.AdvanceBundlesAsync();
+
+        var bundle = await MyBundleAsync(citizen, bundleId);
+        Assert.Equal("Stopped", bundle.GetProperty("status").GetString());
+        Assert.Contains("Giấy chứng sinh không hợp lệ", bundle.GetProperty("stopReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["Rejected", "Waiting", "Waiting"], bundle.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("status").GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task A_bundle_left_half_done_by_a_stopped_instance_resumes_on_restarted_workers_with_no_step_lost_or_doubled()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var civil = await Portal.SignInOfficerAsync(CivilStatusBaDinh);
+        using var submitted = await citizen.PostAsJsonAsync("/api/services/bundles", new
+        {
+            procedureCode = "bundle-birth",
+            fields = new { childFullName = RegistryDriver.UniqueName("Bé"), childDateOfBirth = Day(-1), childSex = "male", birthplace = "Hà Nội", registrationUnitCode = RegistryDriver.BaDinh },
+        });
+        var bundleId = (await OkAsync(submitted, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Portal.AdvanceBundlesAsync();
+        var birth = await QueueItemAsync(civil, (await MyBundleAsync(citizen, bundleId)).GetProperty("steps")[0].GetProperty("dossier").GetProperty("receiptCode").GetString()!);
+        await DecideOkAsync(civil, await DecideOkAsync(civil, birth, "accept"), "approve");
+        // The fixture's instance runs no worker: the approval committed and marked the bundle, nothing advanced it,
+        // as if the instance had died right after the decision.
+        Assert.Equal(["Approved", "Waiting", "Waiting"],
+            (await MyBundleAsync(citizen, bundleId)).GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("status").GetString()!).ToArray());
+
+        var workers = new List<DinhFactory>();
+        var count = Portal.App.Provider == "Postgres" ? 2 : 1;
+        for (var i = 0; i < count; i++)
+        {
+            workers.Add((await Portal.App.StartInstanceAsync(settings: new Dictionary<string, string?> { ["Dinh:Services:BundleWorker"] = "true" })).Factory);
+        }
+        JsonElement bundle = default;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            bundle = await MyBundleAsync(citizen, bundleId);
+            if (bundle.GetProperty("steps").EnumerateArray().All(s => s.GetProperty("status").GetString() != "Waiting"))
+            {
+                break;
+            }
+            await Task.Delay(200);
+        }
+        foreach (var worker in workers)
+        {
+            await Portal.App.StopInstanceAsync(worker);
+        }
+
+        Assert.Equal(["Approved", "Submitted", "Submitted"], bundle.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("status").GetString()!).ToArray());
+        var mine = await OkAsync(await citizen.GetAsync("/api/services/dossiers"));
+        Assert.Equal(3, mine.EnumerateArray().Count(d => d.GetProperty("bundleId").GetString() == bundleId.ToString()));
+    }
+}
+
+public sealed class ServicesTestsOnSqlite(ServicesSqliteApp app) : ServicesTests(app), IClassFixture<ServicesSqliteApp>;
+
+public sealed class ServicesTestsOnPostgres(ServicesPostgresApp app) : ServicesTests(app), IClassFixture<ServicesPostgresApp>;
+
+/// <summary>Deadline arithmetic on the shipped holiday table.</summary>
+public sealed class WorkingDaysTests
+{
+    private static readonly WorkingDays Calendar = new(new HashSet<DateOnly>
+    {
+        new(2026, 2, 16), new(2026, 2, 17), new(2026, 2, 18), new(2026, 2, 19), new(2026, 2, 20), new(2026, 4, 27), new(2026, 4, 30), new(2026, 5, 1),
+    });
+
+    [Theory]
+    [InlineData("2026-02-13", 0, "2026-02-13")] // Friday before Tết: the same working day
+    [InlineData("2026-02-13", 1, "2026-02-23")] // Tết and its weekends are skipped
+    [InlineData("2026-02-14", 0, "2026-02-23")] // filed on a Saturday in Tết: counts from the first working day
+    [InlineData("2026-04-24", 3, "2026-05-04")] // Hùng Kings (compensatory Monday), 30 Apr and 1 May
+    [InlineData("2026-11-23", 7, "2026-12-02")]
+    public void Due_dates_skip_weekends_and_holidays(string filed, int days, string due) =>
+        Assert.Equal(DateOnly.Parse(due, System.Globalization.CultureInfo.InvariantCulture),
+            Calendar.Due(DateOnly.Parse(filed, System.Globalization.CultureInfo.InvariantCulture), days));
+
+    [Fact]
+    public void Working_days_left_count_only_working_days() =>
+        Assert.Equal(1, Calendar.Between(new DateOnly(2026, 2, 13), new DateOnly(2026, 2, 23)));
+}
