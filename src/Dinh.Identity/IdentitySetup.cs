@@ -55,6 +55,8 @@ public static class IdentitySetup
         services.AddScoped<RaiseToLevel2>();
         services.AddScoped<OneTimeCodes>();
         services.AddScoped<ClientRegistration>();
+        services.AddScoped<Contracts.SystemClients>();
+        services.AddScoped<Contracts.SignedInCitizens>();
         services.AddScoped<ICitizenLifeEvents, DeathLocksAccount>();
         services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();
         services.AddOidcProvider(configuration, environment);

@@ -1,5 +1,6 @@
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Persistence;
+using Dinh.Exchange.Persistence;
 using Dinh.Identity.Persistence;
 using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,7 @@ internal sealed record DesignContexts(string Name, Func<DatabaseProvider, DbCont
         new("Platform", provider => new PlatformDbContext(Options<PlatformDbContext>(provider), Trail)),
         new("Registry", provider => new RegistryDbContext(Options<RegistryDbContext>(provider), Trail)),
         new("Identity", provider => new AccountsDbContext(Options<AccountsDbContext>(provider), Trail)),
+        new("Exchange", provider => new ExchangeDbContext(Options<ExchangeDbContext>(provider), Trail)),
     ];
 
     public static DbContextOptions<T> Options<T>(DatabaseProvider provider) where T : DbContext =>

@@ -32,6 +32,8 @@ public static class RegistrySetup
         services.AddSingleton<IDatabaseSeeder, DemoPopulation>();
         services.AddScoped<RegistryAccess>();
         services.AddScoped<CitizenDirectory>();
+        services.AddScoped<PersonRecords>();
+        services.AddScoped<RegistryChangeFeed>();
         services.AddScoped<OfficerDirectory>();
         services.AddScoped<QualityCheck>();
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/quality", "Chất lượng dữ liệu", "Data quality",

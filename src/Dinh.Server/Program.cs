@@ -1,3 +1,4 @@
+using Dinh.Exchange;
 using Dinh.Identity;
 using Dinh.Platform;
 using Dinh.Registry;
@@ -17,6 +18,7 @@ public partial class Program
         builder.AddDinhWeb();        // pages, layout, language switch, OpenAPI
         builder.Services.AddRegistry(builder.Environment); // population registry, households, residence, civil status, units
         builder.Services.AddIdentityModule(builder.Configuration, builder.Environment); // e-ID accounts, officers, OpenID Connect provider
+        builder.Services.AddExchange(builder.Configuration); // members, grants, lookup, verification, events, access log
 
         var app = builder.Build();
         app.UseDinhPlatform();
@@ -25,6 +27,7 @@ public partial class Program
         app.MapDinhWeb();
         app.MapRegistry();
         app.MapIdentity();
+        app.MapExchange();
         return app;
     }
 }
