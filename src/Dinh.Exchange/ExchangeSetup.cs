@@ -23,6 +23,7 @@ public static class ExchangeSetup
         services.AddSingleton<MemberRateLimiter>();
         services.AddScoped<ExchangeCallers>();
         services.AddScoped<AccessRecorder>();
+        services.AddScoped<CitizenConsents>();
         services.AddScoped<MemberAdministration>();
         services.AddScoped<EventFanOut>();
         services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

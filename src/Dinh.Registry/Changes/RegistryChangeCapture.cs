@@ -29,10 +29,11 @@ internal static class RegistryChangeCapture
             db.ChangeTracker.DetectChanges();
         }
         // A failed save leaves its rows Added; derive them again rather than publish twice.
-        foreach (var stale in db.ChangeTracker.Entries<RegistryChange>().Where(e => e.State == EntityState.Added).ToList())
+        foreach (var stale in db.CapturedChanges.Where(c => db.Entry(c).State == EntityState.Added))
         {
-            stale.State = EntityState.Detached;
+            db.Entry(stale).State = EntityState.Detached;
         }
+        db.CapturedChanges.Clear();
         var created = db.ChangeTracker.Entries<Citizen>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Id).ToHashSet();
         var changes = new List<RegistryChange>();
         foreach (var entry in db.ChangeTracker.Entries<CivilStatusEvent>().Where(e => e.State == EntityState.Added))
@@ -82,6 +83,7 @@ internal static class RegistryChangeCapture
         if (changes.Count > 0)
         {
             db.RegistryChanges.AddRange(changes);
+            db.CapturedChanges.AddRange(changes);
         }
     }
 

@@ -37,6 +37,9 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<RegistryChange> RegistryChanges => Set<RegistryChange>();
     public DbSet<RegistryChangeHead> RegistryChangeHeads => Set<RegistryChangeHead>();
 
+    /// <summary>The rows the last capture added, so that a retried save derives them again instead of publishing twice.</summary>
+    internal List<RegistryChange> CapturedChanges { get; } = [];
+
     // Every save publishes the births, deaths, residences and names it changes (RegistryChangeCapture), in its own transaction.
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
