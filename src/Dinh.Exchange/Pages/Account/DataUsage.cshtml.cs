@@ -24,7 +24,12 @@ internal sealed class DataUsageModel(ExchangeDbContext db, SignedInCitizens citi
     public bool NotACitizen { get; private set; }
     public string? Message { get; private set; }
 
-    public async Task OnGetAsync() => await LoadAsync();
+    public async Task OnGetAsync(string? done)
+    {
+        // Post/redirect/get: a reload shows the result again without sending the form twice.
+        Message = done switch { "given" => "Consent.Given", "withdrawn" => "Consent.Withdrawn", _ => null };
+        await LoadAsync();
+    }
 
     public async Task<IActionResult> OnPostConsentAsync(Guid memberId, string purpose, bool give)
     {
@@ -35,11 +40,12 @@ internal sealed class DataUsageModel(ExchangeDbContext db, SignedInCitizens citi
         var done = give
             ? await consents.GiveAsync(citizenId, memberId, purpose ?? "", HttpContext.RequestAborted)
             : await consents.WithdrawAsync(citizenId, memberId, purpose ?? "", HttpContext.RequestAborted);
-        if (!done)
+        if (done)
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return RedirectToPage(new { done = give ? "given" : "withdrawn" });
         }
-        Message = done ? (give ? "Consent.Given" : "Consent.Withdrawn") : "Consent.Unknown";
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Message = "Consent.Unknown";
         await LoadAsync();
         return Page();
     }
@@ -52,7 +58,8 @@ internal sealed class DataUsageModel(ExchangeDbContext db, SignedInCitizens citi
             return;
         }
         Entries = await db.AccessLog.AsNoTracking().Where(e => e.CitizenId == citizenId)
-            .OrderByDescending(e => e.At).Take(PageSize).ToListAsync(HttpContext.RequestAborted);
+            // Ids are UUID v7: ordered by time on both providers (SQLite cannot order by DateTimeOffset).
+            .OrderByDescending(e => e.Id).Take(PageSize).ToListAsync(HttpContext.RequestAborted);
         Consents = await consents.OptionsAsync(citizenId, HttpContext.RequestAborted);
     }
 }
