@@ -282,6 +282,42 @@ public abstract class ExchangeTests(DinhApp fixture)
         Assert.Contains(second, c => c.EventId == early.EventId);
     }
 
+    [Fact]
+    public async Task dinh_members_and_grants_register_a_telecom_operator_that_can_then_verify_subscribers()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var publicOnly = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
+        var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(publicOnly) { KeyId = "k1" });
+        var keyFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyFile, JsonSerializer.Serialize(jwk));
+        var identifier = $"VN/COM/CLI{Guid.NewGuid().ToString("N")[..6]}/sim";
+
+        var added = await app.RunDinhAsync("members", "add", identifier, "--name", "Nhà mạng thử nghiệm", "--jwks-file", keyFile);
+        var badGrant = await app.RunDinhAsync("grants", "add", identifier, "--dataset", "verification", "--field", "religion",
+            "--purpose", "sim-subscriber-verification", "--legal-basis", "Nghị định 163/2024");
+        var grant = await app.RunDinhAsync("grants", "add", identifier, "--dataset", "verification", "--field", "fullName", "dateOfBirth",
+            "--purpose", "sim-subscriber-verification", "--legal-basis", "Nghị định 163/2024/NĐ-CP, Điều 17");
+        var grants = await app.RunDinhAsync("grants", "list", identifier);
+        var members = await app.RunDinhAsync("members", "list");
+
+        Assert.True(added.ExitCode == 0, added.Error);
+        Assert.Equal(2, badGrant.ExitCode);
+        Assert.True(grant.ExitCode == 0, grant.Error);
+        Assert.Contains("sim-subscriber-verification", grants.Output, StringComparison.Ordinal);
+        Assert.Contains(identifier, members.Output, StringComparison.Ordinal);
+        using var telecom = new TestMember(app, identifier, key);
+        using var client = await telecom.ClientAsync("sim-subscriber-verification", "SIM-0912000111");
+        var (ok, body) = await ExchangeDriver.PostAsync(client, "/api/exchange/verifications", new
+        {
+            personalIdNumber = citizen.Number, fullName = citizen.Name, dateOfBirth = "1990-05-01",
+        });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.True(body.GetProperty("matches").GetProperty("fullName").GetBoolean());
+        Assert.True(body.GetProperty("matches").GetProperty("dateOfBirth").GetBoolean());
+    }
+
     private static async Task<long> DrainAsync(HttpClient client, long cursor)
     {
         for (var i = 0; i < 100; i++)
