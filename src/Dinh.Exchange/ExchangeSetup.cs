@@ -47,6 +47,8 @@ public static class ExchangeSetup
         LookupPerson.Map(api);
         VerifyPerson.Map(api);
         EventFeed.Map(api);
+        Records.PutSectorRecord.Map(api);
+        Records.GetSectorRecords.Map(api);
         return endpoints;
     }
 }

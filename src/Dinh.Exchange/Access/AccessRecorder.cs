@@ -17,6 +17,7 @@ internal sealed class AccessRecorder(ExchangeDbContext db, IOptions<ExchangeOpti
     public const string Verification = "verification";
     public const string Event = "event";
     public const string Refused = "refused";
+    public const string RecordWritten = "record";
 
     /// <summary>True when the benchmark-only switch has turned recording of lookups and verifications off.</summary>
     public bool Skipping => options.Value.BenchmarkWithoutAudit;

@@ -38,6 +38,10 @@ public static class Datasets
     public const string Person = "person";
     public const string Verification = "verification";
     public const string Events = "events";
+    public const string Records = "records";
+    public const string RecordsWrite = "records-write";
+
+    public static readonly IReadOnlyList<string> RecordTypes = ["driving-licence", "vehicle-registration", "health-insurance-card", "land-plot"];
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Fields = new Dictionary<string, IReadOnlyList<string>>
     {
@@ -45,6 +49,8 @@ public static class Datasets
             "currentResidenceUnitCode", "idCardNumber", "idCardExpiresOn"],
         [Verification] = ["fullName", "dateOfBirth", "sex", "idCardNumber"],
         [Events] = Dinh.Registry.Contracts.RegistryChangeFeed.Kinds,
+        [Records] = RecordTypes,
+        [RecordsWrite] = RecordTypes,
     };
 }
 

@@ -66,7 +66,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         return true;
     }
 
-    /// <summary>Null when granted, or an error key: member, dataset, fields, purposes, legal-basis.</summary>
+    /// <summary>Null when granted, or an error key: member, dataset, fields, purposes, legal-basis, type-owned.</summary>
     public async Task<(string? Error, Guid? GrantId)> AddGrantAsync(string identifier, string dataset, IReadOnlyList<string> fields, IReadOnlyList<string> purposes,
         string legalBasis, bool consentRequired, string actor, CancellationToken cancellationToken)
     {
@@ -92,6 +92,16 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         if (string.IsNullOrWhiteSpace(legalBasis) || legalBasis.Trim().Length > 300)
         {
             return ("legal-basis", null);
+        }
+        // A record type has one writer: the agency that keeps that register.
+        if (dataset == Datasets.RecordsWrite)
+        {
+            var owned = (await db.Grants.AsNoTracking().Where(g => g.Dataset == Datasets.RecordsWrite && g.RevokedAt == null && g.MemberId != member.Id)
+                .ToListAsync(cancellationToken)).SelectMany(g => g.FieldList);
+            if (owned.Intersect(fieldList).Any())
+            {
+                return ("type-owned", null);
+            }
         }
         var now = clock.GetUtcNow();
         var grant = new Grant

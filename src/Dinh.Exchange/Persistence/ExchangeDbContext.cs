@@ -18,6 +18,7 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<FanOutCursor> FanOutCursors => Set<FanOutCursor>();
+    public DbSet<Records.SectorRecord> SectorRecords => Set<Records.SectorRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -75,6 +76,16 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             delivery.HasIndex(d => new { d.SubscriptionId, d.EventId }).IsUnique();
             delivery.Property(d => d.Kind).HasMaxLength(20);
             delivery.Property(d => d.LastError).HasMaxLength(500);
+        });
+        modelBuilder.Entity<Records.SectorRecord>(record =>
+        {
+            record.ToTable("exchange_sector_records");
+            record.HasIndex(r => new { r.RecordType, r.RecordNumber }).IsUnique();
+            record.HasIndex(r => new { r.CitizenId, r.RecordType });
+            record.Property(r => r.RecordType).HasMaxLength(40);
+            record.Property(r => r.RecordNumber).HasMaxLength(60);
+            record.Property(r => r.Attributes).HasMaxLength(8000);
+            record.Property(r => r.Version).IsConcurrencyToken();
         });
         modelBuilder.Entity<FanOutCursor>(cursor =>
         {

@@ -318,6 +318,49 @@ public abstract class ExchangeTests(DinhApp fixture)
         Assert.True(body.GetProperty("matches").GetProperty("dateOfBirth").GetBoolean());
     }
 
+    [Fact]
+    public async Task Sector_records_are_written_only_by_the_member_owning_the_type_and_read_under_a_grant()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        using var transport = await ExchangeDriver.RegisterMemberAsync(app, "CSGT");
+        using var other = await ExchangeDriver.RegisterMemberAsync(app, "OTHER");
+        using var reader = await ExchangeDriver.RegisterMemberAsync(app, "READER");
+        await transport.GrantAsync(Datasets.RecordsWrite, "driving-licence", "driving-licence-issuance");
+        await reader.GrantAsync(Datasets.Records, "driving-licence", "traffic-enforcement");
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var (owned, _) = await scope.ServiceProvider.GetRequiredService<MemberAdministration>().AddGrantAsync(other.Identifier, Datasets.RecordsWrite,
+                ["driving-licence"], ["driving-licence-issuance"], "x", false, "system:test", CancellationToken.None);
+            Assert.Equal("type-owned", owned);
+        }
+        using var writer = await transport.ClientAsync("driving-licence-issuance", "GPLX-2026-1");
+        using var intruder = await other.ClientAsync("driving-licence-issuance");
+        using var police = await reader.ClientAsync("traffic-enforcement", "VP-2026-9");
+        var record = new { personalIdNumber = citizen.Number, attributes = new Dictionary<string, string> { ["class"] = "B", ["issuedBy"] = "Sở GTVT Hà Nội" },
+            validFrom = "2026-01-10", validUntil = "2036-01-10" };
+
+        using var created = await writer.PutAsJsonAsync("/api/exchange/records/driving-licence/AB123456", record);
+        using var foreign = await intruder.PutAsJsonAsync("/api/exchange/records/driving-licence/AB123456", record);
+        using var unknownType = await writer.PutAsJsonAsync("/api/exchange/records/passport/X1", record);
+        using var badDates = await writer.PutAsJsonAsync("/api/exchange/records/driving-licence/AB2", record with { validUntil = "2020-01-01" });
+        var (read, records) = await ExchangeDriver.GetAsync(police, $"/api/exchange/persons/{citizen.Number}/records");
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknownType.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badDates.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var licence = Assert.Single(records.EnumerateArray());
+        Assert.Equal("AB123456", licence.GetProperty("recordNumber").GetString());
+        Assert.Equal("B", licence.GetProperty("attributes").GetProperty("class").GetString());
+        Assert.Equal(transport.Identifier, licence.GetProperty("owner").GetString());
+        var (log, _) = await RecordsAsync(app, citizen.CitizenId);
+        Assert.Contains(log, e => e.Kind == "record" && e.MemberIdentifier == transport.Identifier);
+        Assert.Contains(log, e => e.Kind == "lookup" && e.MemberIdentifier == reader.Identifier && e.Fields == "driving-licence");
+        Assert.Contains(log, e => e.Kind == "refused" && e.MemberIdentifier == other.Identifier);
+    }
+
     private static async Task<long> DrainAsync(HttpClient client, long cursor)
     {
         for (var i = 0; i < 100; i++)

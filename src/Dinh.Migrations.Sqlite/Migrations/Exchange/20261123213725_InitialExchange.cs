@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Dinh.Migrations.Sqlite.Migrations.Exchange
 {
     /// <inheritdoc />
-    public partial class ExchangeAndRegistryChanges : Migration
+    public partial class InitialExchange : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -120,6 +120,26 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
                 });
 
             migrationBuilder.CreateTable(
+                name: "exchange_sector_records",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    record_type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    record_number = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    member_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    citizen_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    attributes = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    valid_from = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    valid_until = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_exchange_sector_records", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "exchange_subscriptions",
                 columns: table => new
                 {
@@ -174,6 +194,17 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_exchange_sector_records_citizen_id_record_type",
+                table: "exchange_sector_records",
+                columns: new[] { "citizen_id", "record_type" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_exchange_sector_records_record_type_record_number",
+                table: "exchange_sector_records",
+                columns: new[] { "record_type", "record_number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_exchange_subscriptions_member_id",
                 table: "exchange_subscriptions",
                 column: "member_id");
@@ -199,6 +230,9 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
 
             migrationBuilder.DropTable(
                 name: "exchange_members");
+
+            migrationBuilder.DropTable(
+                name: "exchange_sector_records");
 
             migrationBuilder.DropTable(
                 name: "exchange_subscriptions");
