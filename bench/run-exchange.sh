@@ -61,7 +61,7 @@ phase "migrated, seeded $citizens citizens, pgbench -i -s 10"
 
 member="VN/COM/BENCH/ekyc"
 "${bench[@]}" exchange-key "$work/member.pem" "$work/member.jwk"
-"${dinh[@]}" members add "$member" --name "Benchmark member" --jwks-file "$work/member.jwk" --rate 1000000 >/dev/null
+"${dinh[@]}" members add "$member" --name "Benchmark member" --jwks-file "$work/member.jwk" --rate 100000 >/dev/null
 "${dinh[@]}" grants add "$member" --dataset person --field fullName dateOfBirth --purpose benchmark --legal-basis "benchmark" >/dev/null
 "${dinh[@]}" grants add "$member" --dataset verification --field fullName dateOfBirth --purpose benchmark --legal-basis "benchmark" >/dev/null
 "${psql[@]}" -d exchange -At -c "SELECT number FROM citizen_id_numbers ORDER BY random() LIMIT 2000" >"$work/numbers"
