@@ -6,7 +6,8 @@
 # < 15% of that throughput (Dinh:Exchange:BenchmarkWithoutAudit compares); 100,000 events to 3 subscribers, one down
 # for a minute: every event delivered, none lost.
 # Environment: DINH_BENCH_SECONDS (20), DINH_BENCH_CONNECTIONS (16), DINH_BENCH_EVENTS (100000), DINH_BENCH_DOWN (60),
-# DINH_BENCH_PARTS ("lookup events": either or both), DINH_BENCH_PG_PORT (55494), DINH_BENCH_PORT (55495), DINH_BENCH_HOOK_PORT (55496: three ports from there).
+# DINH_BENCH_PARTS ("lookup events": either or both), DINH_BENCH_PG_PORT (55494), DINH_BENCH_PORT (55495), DINH_BENCH_HOOK_PORT (20496: three ports from there, below the ephemeral
+# range: a client retrying a closed port inside it can connect to itself and then hold the port).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,7 +18,7 @@ events=${DINH_BENCH_EVENTS:-100000}
 down=${DINH_BENCH_DOWN:-60}
 pg_port=${DINH_BENCH_PG_PORT:-55494}
 port=${DINH_BENCH_PORT:-55495}
-hook_port=${DINH_BENCH_HOOK_PORT:-55496}
+hook_port=${DINH_BENCH_HOOK_PORT:-20496}
 parts=${DINH_BENCH_PARTS:-lookup events}
 # shellcheck source=../.ci/postgres.sh
 source "$root/.ci/postgres.sh"
