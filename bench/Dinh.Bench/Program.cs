@@ -5,6 +5,8 @@ return args switch
 {
     ["audit", .. var rest] when AuditAppendSettings.TryParse(rest, out var settings) => await AuditAppendBenchmark.RunAsync(settings),
     ["parse-file", var file] => await ParseFile.RunAsync(file),
+    ["exchange-key", var pem, var jwk] => ExchangeKeys.WriteKey(pem, jwk),
+    ["exchange-assertion", var issuer, var clientId, var pem] => ExchangeKeys.PrintAssertion(issuer, clientId, pem),
     ["citizen-file", var rows, var path] when int.TryParse(rows, out var count) && count > 0 => CitizenFile.Generate(count, path) > 0 ? 0 : 1,
     _ => Usage(),
 };
@@ -13,5 +15,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Dinh.Bench audit --postgres <connection string> [--seconds 10] [--writers 32]");
     Console.Error.WriteLine("       Dinh.Bench citizen-file <rows> <path>");
+    Console.Error.WriteLine("       Dinh.Bench exchange-key <private.pem> <public.jwk> | exchange-assertion <issuer> <client_id> <private.pem>");
     return 2;
 }

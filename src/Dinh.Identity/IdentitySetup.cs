@@ -56,6 +56,7 @@ public static class IdentitySetup
         services.AddScoped<OneTimeCodes>();
         services.AddScoped<Dinh.Identity.Contracts.SignedInCitizens>();
         services.AddScoped<ClientRegistration>();
+        services.AddScoped<Contracts.SystemClients>();
         services.AddScoped<ICitizenLifeEvents, DeathLocksAccount>();
         services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();
         services.AddOidcProvider(configuration, environment);

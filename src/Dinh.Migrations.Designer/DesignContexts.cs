@@ -1,5 +1,6 @@
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Persistence;
+using Dinh.Exchange.Persistence;
 using Dinh.Identity.Persistence;
 using Dinh.Registry.Persistence;
 using Dinh.Services.Persistence;
@@ -18,6 +19,7 @@ internal sealed record DesignContexts(string Name, Func<DatabaseProvider, DbCont
         new("Registry", provider => new RegistryDbContext(Options<RegistryDbContext>(provider), Trail)),
         new("Identity", provider => new AccountsDbContext(Options<AccountsDbContext>(provider), Trail)),
         new("Services", provider => new ServicesDbContext(Options<ServicesDbContext>(provider), Trail)),
+        new("Exchange", provider => new ExchangeDbContext(Options<ExchangeDbContext>(provider), Trail)),
     ];
 
     public static DbContextOptions<T> Options<T>(DatabaseProvider provider) where T : DbContext =>

@@ -32,6 +32,8 @@ public static class RegistrySetup
         services.AddSingleton<IDatabaseSeeder, DemoPopulation>();
         services.AddScoped<RegistryAccess>();
         services.AddScoped<CitizenDirectory>();
+        services.AddScoped<PersonRecords>();
+        services.AddScoped<RegistryChangeFeed>();
         services.AddScoped<OfficerDirectory>();
         services.AddScoped<OfficerJurisdictions>();
         services.AddScoped<CivilRegistration>();

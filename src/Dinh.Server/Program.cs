@@ -1,3 +1,4 @@
+using Dinh.Exchange;
 using Dinh.Identity;
 using Dinh.Platform;
 using Dinh.Registry;
@@ -19,6 +20,7 @@ public partial class Program
         builder.Services.AddRegistry(builder.Environment); // population registry, households, residence, civil status, units
         builder.Services.AddIdentityModule(builder.Configuration, builder.Environment); // e-ID accounts, officers, OpenID Connect provider
         builder.Services.AddServicesModule(); // public-service portal: catalogue, dossiers, processing, interconnected bundles
+        builder.Services.AddExchange(builder.Configuration); // members, grants, lookup, verification, events, access log
 
         var app = builder.Build();
         app.UseDinhPlatform();
@@ -28,6 +30,7 @@ public partial class Program
         app.MapRegistry();
         app.MapIdentity();
         app.MapServicesModule();
+        app.MapExchange();
         return app;
     }
 }

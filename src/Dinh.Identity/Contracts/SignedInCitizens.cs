@@ -17,6 +17,23 @@ public sealed record SignedInCitizen(Guid AccountId, Guid CitizenId, bool Level2
 
 public sealed class SignedInCitizens(AccountsDbContext db)
 {
+    /// <summary>The cookie scheme of signed-in accounts, for modules with pages under /account.</summary>
+    public const string Scheme = AccountCookie.Scheme;
+
+    /// <summary>The authorization policy of administration pages.</summary>
+    public const string AdministratorPolicy = IdentityPolicies.Administrator;
+
+    /// <summary>The registry id of the signed-in citizen's account; null for staff, anonymous visitors and accounts without a record.</summary>
+    public async Task<Guid?> CitizenIdAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (AccountCookie.AccountId(user) is not { } accountId)
+        {
+            return null;
+        }
+        return await db.Accounts.AsNoTracking().Where(a => a.Id == accountId && a.Kind == AccountKind.Citizen)
+            .Select(a => a.CitizenId).FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>The signed-in account's opaque id (any kind), for audit records; null when anonymous.</summary>
     public static Guid? AccountIdOf(ClaimsPrincipal? user) => AccountCookie.AccountId(user);
 

@@ -13,6 +13,7 @@ public static class ScopeCatalog
     public const string PersonalId = "personal_id";
     public const string Birthdate = "birthdate";
     public const string RegistryRead = "registry.read";
+    public const string Exchange = "exchange";
 
     public sealed record ScopeInfo(string Name, string[] Claims, string Vi, string En);
 
@@ -28,7 +29,7 @@ public static class ScopeCatalog
     ];
 
     /// <summary>Scopes for systems (client credentials), never shown to citizens.</summary>
-    public static readonly IReadOnlyList<string> Agency = [RegistryRead];
+    public static readonly IReadOnlyList<string> Agency = [RegistryRead, Exchange];
 
     public static ScopeInfo? Find(string scope) => Released.FirstOrDefault(s => s.Name == scope);
 

@@ -1,6 +1,7 @@
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Messaging;
 using Dinh.Platform.Persistence;
+using Dinh.Registry.Changes;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Events;
 using Dinh.Registry.Households;
@@ -33,6 +34,24 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
     public DbSet<DataQualityFinding> Findings => Set<DataQualityFinding>();
     public DbSet<QualityCount> QualityCounts => Set<QualityCount>();
+    public DbSet<RegistryChange> RegistryChanges => Set<RegistryChange>();
+    public DbSet<RegistryChangeHead> RegistryChangeHeads => Set<RegistryChangeHead>();
+
+    /// <summary>The rows the last capture added, so that a retried save derives them again instead of publishing twice.</summary>
+    internal List<RegistryChange> CapturedChanges { get; } = [];
+
+    // Every save publishes the births, deaths, residences and names it changes (RegistryChangeCapture), in its own transaction.
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RegistryChangeCapture.Capture(this, AuditTrail.Clock.GetUtcNow());
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RegistryChangeCapture.Capture(this, AuditTrail.Clock.GetUtcNow());
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -120,6 +139,19 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             civilEvent.ToTable("civil_status_events");
             civilEvent.HasIndex(e => e.CitizenId);
             civilEvent.HasIndex(e => e.RegistrationUnitCode);
+        });
+        modelBuilder.Entity<RegistryChange>(change =>
+        {
+            change.ToTable("registry_changes");
+            change.HasIndex(c => c.Sequence).IsUnique();
+            change.HasIndex(c => c.EventId).IsUnique();
+            change.HasIndex(c => c.CitizenId);
+            change.Property(c => c.Kind).HasMaxLength(20);
+        });
+        modelBuilder.Entity<RegistryChangeHead>(head =>
+        {
+            head.ToTable("registry_change_heads");
+            head.Property(h => h.Id).ValueGeneratedNever();
         });
         modelBuilder.Entity<ImportRun>(run =>
         {

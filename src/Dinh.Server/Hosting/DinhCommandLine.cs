@@ -75,6 +75,10 @@ public static class DinhCommandLine
         {
             root.Subcommands.Add(command);
         }
+        foreach (var command in Dinh.Exchange.Cli.ExchangeCommands.Create(run))
+        {
+            root.Subcommands.Add(command);
+        }
 
         var isVerb = args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h" or "-?" or "--version");
         var parsed = root.Parse(isVerb ? args : ["serve", .. args]);

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Data exchange through the full stack (token validation, member and grant check, audit + access-log write) against
+# pgbench on the same throw-away PostgreSQL, then event delivery to three webhook subscribers, one down for a minute:
+#   ./bench/run-exchange.sh [citizens]          (default 20,000)
+# Targets (exchange issue): lookup and verification >= 25% of `pgbench -S -M prepared` TPS; the audit trail costs
+# < 15% of that throughput (Dinh:Exchange:BenchmarkWithoutAudit compares); 100,000 events to 3 subscribers, one down
+# for a minute: every event delivered, none lost.
+# Environment: DINH_BENCH_SECONDS (20), DINH_BENCH_CONNECTIONS (16), DINH_BENCH_EVENTS (100000), DINH_BENCH_DOWN (60),
+# DINH_BENCH_PARTS ("lookup events": either or both), DINH_BENCH_PG_PORT (55494), DINH_BENCH_PORT (55495), DINH_BENCH_HOOK_PORT (20496: three ports from there, below the ephemeral
+# range: a client retrying a closed port inside it can connect to itself and then hold the port).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+citizens=${1:-20000}
+seconds=${DINH_BENCH_SECONDS:-20}
+connections=${DINH_BENCH_CONNECTIONS:-16}
+events=${DINH_BENCH_EVENTS:-100000}
+down=${DINH_BENCH_DOWN:-60}
+pg_port=${DINH_BENCH_PG_PORT:-55494}
+port=${DINH_BENCH_PORT:-55495}
+hook_port=${DINH_BENCH_HOOK_PORT:-20496}
+parts=${DINH_BENCH_PARTS:-lookup events}
+# shellcheck source=../.ci/postgres.sh
+source "$root/.ci/postgres.sh"
+
+for tool in wrk pgbench psql curl jq python3; do
+  command -v "$tool" >/dev/null || { echo "run-exchange: $tool is missing (apt-get install -y wrk postgresql postgresql-contrib curl jq python3)" >&2; exit 1; }
+done
+
+now() { date +%s%N; }
+began=$(now)
+phase_start=$began
+phase() { local t; t=$(now); printf '  [%6.1f s] %s\n' "$(( (t - phase_start) / 1000000 ))e-3" "$1" >&2; phase_start=$t; }
+
+work=$(mktemp -d /tmp/dinh-exchange.XXXXXX)
+server_pid=
+hook_pids=()
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  for p in "${hook_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  pg_temp_stop
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "building Release…" >&2
+dotnet build "$root/src/Dinh.Server/Dinh.Server.csproj" -c Release --nologo -v q >/dev/null
+dotnet build "$root/bench/Dinh.Bench/Dinh.Bench.csproj" -c Release --nologo -v q >/dev/null
+dinh=(dotnet "$root/src/Dinh.Server/bin/Release/net10.0/dinh.dll")
+bench=(dotnet "$root/bench/Dinh.Bench/bin/Release/net10.0/Dinh.Bench.dll")
+phase "build"
+
+pg_temp_start "$pg_port" >&2
+psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh)
+export Dinh__Database__Provider=Postgres
+export ConnectionStrings__Dinh="Host=127.0.0.1;Port=$PG_TEMP_PORT;Username=dinh;Database=exchange"
+"${psql[@]}" -d postgres -c "CREATE DATABASE exchange" -c "CREATE DATABASE pgbench"
+"${dinh[@]}" db migrate >/dev/null
+"${dinh[@]}" seed --citizens "$citizens" --random-seed 1 2>/dev/null >/dev/null
+"${psql[@]}" -d exchange -c "VACUUM ANALYZE"
+pgbench -i -s 10 -q -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh pgbench 2>/dev/null
+phase "migrated, seeded $citizens citizens, pgbench -i -s 10"
+
+member="VN/COM/BENCH/ekyc"
+"${bench[@]}" exchange-key "$work/member.pem" "$work/member.jwk"
+"${dinh[@]}" members add "$member" --name "Benchmark member" --jwks-file "$work/member.jwk" --rate 100000 >/dev/null
+"${dinh[@]}" grants add "$member" --dataset person --field fullName dateOfBirth --purpose benchmark --legal-basis "benchmark" >/dev/null
+"${dinh[@]}" grants add "$member" --dataset verification --field fullName dateOfBirth --purpose benchmark --legal-basis "benchmark" >/dev/null
+"${psql[@]}" -d exchange -At -c "SELECT number FROM citizen_id_numbers ORDER BY random() LIMIT 2000" >"$work/numbers"
+phase "member $member with person and verification grants; sampled $(wc -l <"$work/numbers") ID numbers"
+
+serve() { # extra env assignments…
+  env ASPNETCORE_ENVIRONMENT=Development Dinh__Demo__Seed=false Dinh__Demo__Accounts=false Dinh__Exchange__Deliver=false "$@" \
+    "${dinh[@]}" serve --urls "http://127.0.0.1:$port" >>"$root/bench/out/exchange-server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 120); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && return 0
+    kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$root/bench/out/exchange-server.log" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+stop() { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; server_pid=; }
+token() {
+  local issuer assertion
+  issuer=$(curl -sf "http://127.0.0.1:$port/.well-known/openid-configuration" | jq -r .issuer)
+  assertion=$("${bench[@]}" exchange-assertion "$issuer" "$member" "$work/member.pem")
+  curl -sf "http://127.0.0.1:$port/connect/token" --data-urlencode grant_type=client_credentials --data-urlencode "client_id=$member" \
+    --data-urlencode scope=exchange --data-urlencode client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer \
+    --data-urlencode "client_assertion=$assertion" | jq -r .access_token
+}
+load() { # mode seconds
+  DINH_WRK_NUMBERS="$work/numbers" DINH_WRK_MODE=$1 DINH_WRK_TOKEN=$access wrk -t 2 -c "$connections" -d "${2}s" --timeout 10s \
+    -s "$root/bench/exchange.lua" "http://127.0.0.1:$port" | awk '/^WRK / { $1 = ""; print }'
+}
+mkdir -p "$root/bench/out"
+: >"$root/bench/out/exchange-server.log"
+
+if [[ $parts == *lookup* ]]; then
+pgbench_out=$(pgbench -S -M prepared -c "$connections" -j 2 -T "$seconds" -n -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh pgbench 2>&1)
+tps=$(echo "$pgbench_out" | awk '/^tps = / { print $3; exit }')
+phase "pgbench -S -M prepared -c $connections -j 2 -T $seconds: $tps tps"
+
+half=$(( (seconds + 1) / 2 ))
+declare -A result
+for audit in on off; do
+  if [ "$audit" = on ]; then serve; else serve Dinh__Exchange__BenchmarkWithoutAudit=true; fi
+  access=$(token)
+  first=$(head -n 1 "$work/numbers")
+  curl -sf -H "Authorization: Bearer $access" -H "Dinh-Purpose: benchmark" -H "Dinh-Case-Reference: BENCH-1" \
+    "http://127.0.0.1:$port/api/exchange/persons/$first" | jq -e '.fullName | length > 0' >/dev/null \
+    || { echo "run-exchange: the lookup of $first returned no name" >&2; exit 1; }
+  load lookup 5 >/dev/null
+  result[lookup_$audit]=$(load lookup "$seconds")
+  result[verify_$audit]=$(load verify "$half")
+  stop
+  phase "lookup and verification, audit $audit"
+done
+audits=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM audit_records WHERE action LIKE 'exchange.%'")
+logged=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM exchange_access_log")
+
+echo
+echo "data exchange: $citizens citizens in PostgreSQL $("${psql[@]}" -d postgres -At -c 'SHOW server_version'), $(nproc) CPUs, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+echo "concurrency $connections (wrk -t 2, pgbench -j 2); $seconds s for pgbench -S and lookups, $half s for verifications"
+awk -v tps="$tps" -v lon="${result[lookup_on]}" -v loff="${result[lookup_off]}" -v von="${result[verify_on]}" -v voff="${result[verify_off]}" 'BEGIN {
+  printf "%-52s %9s %8s %8s %8s %8s %8s\n", "scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "vs peer"
+  printf "%-52s %9.0f %8s %8s %8s %8s %8.2f\n", "peer: pgbench -S -M prepared", tps, "-", "-", "-", "-", 1
+  split(lon, a, " "); split(loff, b, " "); split(von, c, " "); split(voff, d, " ")
+  printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh GET /api/exchange/persons/{n} (audited)", a[3], a[4], a[5], a[6], a[7] + a[8], a[3] / tps
+  printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh POST /api/exchange/verifications (audited)", c[3], c[4], c[5], c[6], c[7] + c[8], c[3] / tps
+  printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh lookup, BenchmarkWithoutAudit", b[3], b[4], b[5], b[6], b[7] + b[8], b[3] / tps
+  printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh verification, BenchmarkWithoutAudit", d[3], d[4], d[5], d[6], d[7] + d[8], d[3] / tps
+  printf "target: lookup >= 0.25 of pgbench: %.3f %s; verification: %.3f %s\n", a[3] / tps, (a[3] / tps >= 0.25 ? "met" : "NOT met"), c[3] / tps, (c[3] / tps >= 0.25 ? "met" : "NOT met")
+  printf "target: audit costs < 15%%: lookup %.1f%% %s, verification %.1f%% %s\n", 100 * (1 - a[3] / b[3]), (1 - a[3] / b[3] < 0.15 ? "met" : "NOT met"), 100 * (1 - c[3] / d[3]), (1 - c[3] / d[3] < 0.15 ? "met" : "NOT met")
+}'
+echo "audit records written by the audited runs: $audits (3 of them administration); access-log rows: $logged"
+fi
+[[ $parts == *events* ]] || exit 0
+
+# Events: three subscribers with events grants and webhooks; the third is down for the first $down seconds.
+secrets=()
+for i in 0 1 2; do
+  m="VN/GOV/SUB$i/events"
+  "${bench[@]}" exchange-key "$work/sub$i.pem" "$work/sub$i.jwk"
+  "${dinh[@]}" members add "$m" --name "Subscriber $i" --jwks-file "$work/sub$i.jwk" >/dev/null
+  "${dinh[@]}" grants add "$m" --dataset events --field birth --purpose benchmark --legal-basis "benchmark" >/dev/null
+  secrets[$i]=$("${dinh[@]}" members webhook "$m" --url "http://127.0.0.1:$((hook_port + i))/hook" | sed 's/.*: //')
+done
+python3 "$root/bench/webhook_receiver.py" "$hook_port" "${secrets[0]}" & hook_pids+=($!)
+python3 "$root/bench/webhook_receiver.py" "$((hook_port + 1))" "${secrets[1]}" & hook_pids+=($!)
+"${psql[@]}" -d exchange -c "INSERT INTO registry_changes (event_id, kind, citizen_id, occurred_on, recorded_at, data)
+  SELECT gen_random_uuid(), 'birth', (SELECT id FROM citizens ORDER BY id LIMIT 1), current_date, now(), '{\"bench\":\"' || g || '\"}'
+  FROM generate_series(1, $events) g"
+phase "$events registry changes written; subscribers 0 and 1 up, 2 down"
+delivery_started=$(now)
+serve Dinh__Exchange__Deliver=true Dinh__Exchange__FirstRetryDelay=00:00:02 Dinh__Exchange__MaxRetryDelay=00:00:20 Dinh__Exchange__MaxAttempts=20
+sleep "$down"
+python3 "$root/bench/webhook_receiver.py" "$((hook_port + 2))" "${secrets[2]}" & hook_pids+=($!)
+phase "subscriber 2 up after $down s"
+count() { curl -sf "http://127.0.0.1:$1/count" || echo "0 0 0"; }
+for _ in $(seq 1800); do
+  pending=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM exchange_deliveries WHERE status <> 2")
+  made=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM exchange_deliveries")
+  [ "$made" -ge $(( 3 * events )) ] && [ "$pending" = 0 ] && break
+  sleep 1
+done
+delivery_ns=$(( $(now) - delivery_started ))
+phase "deliveries settled"
+parked=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM exchange_deliveries WHERE status = 3")
+echo
+echo "events: $events births to 3 webhook subscribers, subscriber 2 down for the first $down s"
+lost=0
+for i in 0 1 2; do
+  read -r distinct received bad <<<"$(count $((hook_port + i)))"
+  echo "  subscriber $i: $distinct distinct events ($received requests, $bad bad signatures)"
+  [ "$distinct" = "$events" ] || lost=1
+done
+awk -v n="$events" -v ns="$delivery_ns" 'BEGIN { printf "  all delivered in %.0f s (from server start, incl. the %s s outage): %.0f deliveries/s\n", ns / 1e9, "'"$down"'", 3 * n / (ns / 1e9) }'
+echo "  parked: $parked"
+if [ "$lost" = 0 ] && [ "$parked" = 0 ]; then echo "target: every event delivered, none lost: met"; else echo "target: every event delivered, none lost: NOT met"; fi
+printf 'total %.0f s\n' "$(( ($(now) - began) / 1000000 ))e-3"

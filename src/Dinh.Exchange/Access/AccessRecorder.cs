@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Dinh.Exchange.Members;
+using Dinh.Exchange.Persistence;
+using Dinh.Platform.Auditing;
+using Microsoft.Extensions.Options;
+
+namespace Dinh.Exchange.Access;
+
+/// <summary>
+/// Records a use of a citizen's data twice, in the caller's unit of work: in the tamper-evident audit trail (the
+/// evidence: member, purpose, case reference, fields, time, legal basis) and in the access log indexed by citizen
+/// (the citizen's "who used my data" page reads only that). Both commit with the caller's SaveChangesAsync or not at all.
+/// </summary>
+internal sealed class AccessRecorder(ExchangeDbContext db, IOptions<ExchangeOptions> options, TimeProvider clock)
+{
+    public const string Lookup = "lookup";
+    public const string Verification = "verification";
+    public const string Event = "event";
+    public const string Refused = "refused";
+    public const string RecordWritten = "record";
+
+    /// <summary>True when the benchmark-only switch has turned recording of lookups and verifications off.</summary>
+    public bool Skipping => options.Value.BenchmarkWithoutAudit;
+
+    public void Record(Member member, Guid? citizenId, string kind, string action, string purpose, string? caseReference, IEnumerable<string> fields,
+        string legalBasis, string? requestId, string? reason = null)
+    {
+        var fieldList = string.Join(' ', fields);
+        db.Audit(new AuditEvent($"member:{member.Identifier}", action, purpose)
+        {
+            Subject = citizenId is { } id ? $"citizen:{id}" : null,
+            LegalBasis = legalBasis,
+            RequestId = requestId,
+            Details = JsonSerializer.Serialize(new { caseReference, fields = fieldList, reason }),
+        });
+        if (citizenId is { } citizen)
+        {
+            db.AccessLog.Add(new AccessLogEntry
+            {
+                Id = Guid.CreateVersion7(clock.GetUtcNow()),
+                CitizenId = citizen,
+                MemberId = member.Id,
+                MemberIdentifier = member.Identifier,
+                MemberName = member.Name,
+                Kind = kind,
+                Purpose = purpose,
+                CaseReference = caseReference,
+                Fields = fieldList,
+                At = clock.GetUtcNow(),
+            });
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dinh.Exchange.Events;
+using Dinh.Exchange.Persistence;
+using Dinh.Identity.Contracts;
+using Dinh.Platform.Auditing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Exchange.Members;
+
+/// <summary>
+/// Members, grants and webhooks, for `dinh members|grants …` and the administration page alike. Every change is
+/// audited with the administrator (or `system:cli`) as actor. A member's OAuth client is created first, through
+/// Identity's contract; its client id is the member identifier.
+/// </summary>
+internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients clients, TimeProvider clock)
+{
+    private const string LegalBasis = "Decree 47/2020/ND-CP (sharing of data between state agencies)";
+
+    /// <summary>Null when created, or an error key (identifier, name, rate, member-exists, or one of SystemClients' keys).</summary>
+    public async Task<string?> AddMemberAsync(string identifierText, string name, string jsonWebKeys, int? rateLimitPerSecond, string actor,
+        CancellationToken cancellationToken)
+    {
+        if (!Member.TryParseIdentifier(identifierText, out var identifier))
+        {
+            return "identifier";
+        }
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200)
+        {
+            return "name";
+        }
+        if (rateLimitPerSecond is < 1 or > 100_000)
+        {
+            return "rate";
+        }
+        if (await db.Members.AnyAsync(m => m.Identifier == identifier, cancellationToken))
+        {
+            return "member-exists";
+        }
+        if (await clients.CreateAsync(identifier, name.Trim(), jsonWebKeys, [SystemClients.ExchangeScope], cancellationToken) is { } error)
+        {
+            return error;
+        }
+        var now = clock.GetUtcNow();
+        db.Members.Add(new Member
+        {
+            Id = Guid.CreateVersion7(now), Identifier = identifier, Name = name.Trim(), ClientId = identifier, RateLimitPerSecond = rateLimitPerSecond,
+            CreatedAt = now,
+        });
+        Audit(actor, "exchange.member.added", identifier, null);
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    public async Task<bool> SetStatusAsync(string identifier, MemberStatus status, string actor, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.FirstOrDefaultAsync(m => m.Identifier == identifier, cancellationToken);
+        if (member is null)
+        {
+            return false;
+        }
+        await clients.SetEnabledAsync(member.ClientId, status == MemberStatus.Active, cancellationToken);
+        member.Status = status;
+        Audit(actor, status == MemberStatus.Active ? "exchange.member.enabled" : "exchange.member.disabled", identifier, null);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Null when granted, or an error key: member, dataset, fields, purposes, legal-basis, type-owned.</summary>
+    public async Task<(string? Error, Guid? GrantId)> AddGrantAsync(string identifier, string dataset, IReadOnlyList<string> fields, IReadOnlyList<string> purposes,
+        string legalBasis, bool consentRequired, string actor, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Identifier == identifier, cancellationToken);
+        if (member is null)
+        {
+            return ("member", null);
+        }
+        if (!Datasets.Fields.TryGetValue(dataset, out var known))
+        {
+            return ("dataset", null);
+        }
+        var fieldList = fields.SelectMany(f => f.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries)).Distinct().ToList();
+        if (fieldList.Count == 0 || fieldList.Any(f => !known.Contains(f)))
+        {
+            return ("fields", null);
+        }
+        var purposeList = purposes.SelectMany(p => p.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries)).Distinct().ToList();
+        if (purposeList.Count == 0 || purposeList.Any(p => !Access.ExchangeCallers.IsCode(p)))
+        {
+            return ("purposes", null);
+        }
+        if (string.IsNullOrWhiteSpace(legalBasis) || legalBasis.Trim().Length > 300)
+        {
+            return ("legal-basis", null);
+        }
+        // A record type has one writer: the agency that keeps that register.
+        if (dataset == Datasets.RecordsWrite)
+        {
+            var owned = (await db.Grants.AsNoTracking().Where(g => g.Dataset == Datasets.RecordsWrite && g.RevokedAt == null && g.MemberId != member.Id)
+                .ToListAsync(cancellationToken)).SelectMany(g => g.FieldList);
+            if (owned.Intersect(fieldList).Any())
+            {
+                return ("type-owned", null);
+            }
+        }
+        var now = clock.GetUtcNow();
+        var grant = new Grant
+        {
+            Id = Guid.CreateVersion7(now), MemberId = member.Id, Dataset = dataset, Fields = string.Join(' ', fieldList),
+            Purposes = string.Join(' ', purposeList), LegalBasis = legalBasis.Trim(), ConsentRequired = consentRequired, CreatedAt = now,
+        };
+        db.Grants.Add(grant);
+        Audit(actor, "exchange.grant.added", identifier, JsonSerializer.Serialize(new { grant.Id, dataset, grant.Fields, grant.Purposes, consentRequired }));
+        await db.SaveChangesAsync(cancellationToken);
+        return (null, grant.Id);
+    }
+
+    public async Task<bool> RevokeGrantAsync(Guid grantId, string actor, CancellationToken cancellationToken)
+    {
+        var grant = await db.Grants.FirstOrDefaultAsync(g => g.Id == grantId && g.RevokedAt == null, cancellationToken);
+        if (grant is null)
+        {
+            return false;
+        }
+        grant.RevokedAt = clock.GetUtcNow();
+        var identifier = await db.Members.Where(m => m.Id == grant.MemberId).Select(m => m.Identifier).FirstAsync(cancellationToken);
+        Audit(actor, "exchange.grant.revoked", identifier, JsonSerializer.Serialize(new { grant.Id }));
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Sets (or replaces) the member's webhook; returns the new signing secret, shown once, or an error key: member, url.</summary>
+    public async Task<(string? Error, string? Secret)> SetWebhookAsync(string identifier, string url, string actor, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Identifier == identifier, cancellationToken);
+        if (member is null)
+        {
+            return ("member", null);
+        }
+        if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.UserInfo)
+            || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+        {
+            return ("url", null);
+        }
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var now = clock.GetUtcNow();
+        var subscription = await db.Subscriptions.FirstOrDefaultAsync(s => s.MemberId == member.Id, cancellationToken);
+        if (subscription is null)
+        {
+            db.Subscriptions.Add(new Subscription { Id = Guid.CreateVersion7(now), MemberId = member.Id, Url = uri.ToString(), Secret = secret, CreatedAt = now });
+        }
+        else
+        {
+            subscription.Url = uri.ToString();
+            subscription.Secret = secret;
+            subscription.Active = true;
+        }
+        Audit(actor, "exchange.webhook.set", identifier, JsonSerializer.Serialize(new { url = uri.ToString() }));
+        await db.SaveChangesAsync(cancellationToken);
+        return (null, secret);
+    }
+
+    /// <summary>Puts parked deliveries (all, or one) back in the queue, due now; returns how many.</summary>
+    public async Task<int> RequeueParkedAsync(Guid? deliveryId, string actor, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var parked = await db.Deliveries.Where(d => d.Status == DeliveryStatus.Parked && (deliveryId == null || d.Id == deliveryId)).ToListAsync(cancellationToken);
+        foreach (var delivery in parked)
+        {
+            delivery.Status = DeliveryStatus.Pending;
+            delivery.Attempts = 0;
+            delivery.NextAttemptAt = now;
+        }
+        if (parked.Count > 0)
+        {
+            Audit(actor, "exchange.deliveries.requeued", "exchange:deliveries", JsonSerializer.Serialize(new { count = parked.Count }));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return parked.Count;
+    }
+
+    private void Audit(string actor, string action, string subject, string? details) =>
+        db.Audit(new AuditEvent(actor, action, "Administration of the data exchange")
+        {
+            Subject = subject.StartsWith("exchange:", StringComparison.Ordinal) ? subject : $"member:{subject}",
+            LegalBasis = LegalBasis,
+            Details = details,
+        });
+}

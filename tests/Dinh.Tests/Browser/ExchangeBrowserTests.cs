@@ -1,0 +1,65 @@
+using System.Net;
+using Dinh.Exchange.Members;
+using Dinh.Tests.Exchange;
+using Dinh.Tests.Identity;
+using Microsoft.Playwright;
+
+namespace Dinh.Tests.Browser;
+
+/// <summary>The citizen's "who used my data" page in Chromium, at phone size: the accesses, and a consent given then withdrawn.</summary>
+public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task A_citizen_sees_who_used_their_data_and_withdraws_a_consent_on_a_phone()
+    {
+        await using var tab = await browser.OpenAsync(390, 844);
+        var app = browser.App;
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        using var insurer = await ExchangeDriver.RegisterMemberAsync(app, "BHXH");
+        await insurer.GrantAsync(Datasets.Person, "fullName dateOfBirth", "health-insurance-card");
+        using var bank = await ExchangeDriver.RegisterMemberAsync(app, "VCB");
+        await bank.GrantAsync(Datasets.Verification, "fullName", "bank-ekyc", consentRequired: true);
+        using (var client = await insurer.ClientAsync("health-insurance-card", "BHYT-2026-42"))
+        {
+            using var lookup = await client.GetAsync($"/api/exchange/persons/{citizen.Number}");
+            Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
+        }
+
+        await tab.Page.GotoAsync("/account/data-usage");
+        await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(citizen.Number);
+        await tab.Page.GetByLabel("Mật khẩu").FillAsync(citizen.Password);
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
+        await tab.Page.WaitForURLAsync("**/account/data-usage");
+
+        var accesses = tab.Page.Locator("#accesses");
+        await Assertions.Expect(accesses).ToContainTextAsync("Công ty BHXH");
+        await Assertions.Expect(accesses).ToContainTextAsync("health-insurance-card");
+        await Assertions.Expect(accesses).ToContainTextAsync("BHYT-2026-42");
+        await Assertions.Expect(accesses).ToContainTextAsync("fullName dateOfBirth");
+        await Assertions.Expect(accesses).ToContainTextAsync("Tra cứu dữ liệu");
+
+        var consents = tab.Page.Locator("#consents");
+        await consents.GetByRole(AriaRole.Button, new() { Name = "Đồng ý", Exact = true }).ClickAsync();
+        await Assertions.Expect(tab.Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Sự đồng ý của bạn đã được ghi nhận.");
+        using (var client = await bank.ClientAsync("bank-ekyc", "EKYC-1"))
+        {
+            var (ok, _) = await ExchangeDriver.PostAsync(client, "/api/exchange/verifications", new { personalIdNumber = citizen.Number, fullName = citizen.Name });
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+        await tab.Page.ReloadAsync();
+        await Assertions.Expect(accesses).ToContainTextAsync("Xác thực thông tin");
+
+        await consents.GetByRole(AriaRole.Button, new() { Name = "Rút lại sự đồng ý" }).ClickAsync();
+        await Assertions.Expect(tab.Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Bạn đã rút lại sự đồng ý.");
+        using (var client = await bank.ClientAsync("bank-ekyc", "EKYC-2"))
+        {
+            var (refused, _) = await ExchangeDriver.PostAsync(client, "/api/exchange/verifications", new { personalIdNumber = citizen.Number, fullName = citizen.Name });
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+        await tab.Page.ReloadAsync();
+        await Assertions.Expect(accesses).ToContainTextAsync("Yêu cầu bị từ chối");
+        var overflow = await tab.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflow, "the page scrolls sideways on a phone");
+        Assert.True(tab.Errors.Count == 0, string.Join("\n", tab.Errors));
+    }
+}
