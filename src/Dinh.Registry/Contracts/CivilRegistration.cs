@@ -17,6 +17,9 @@ public sealed record BirthRegistration(string FullName, DateOnly DateOfBirth, Se
 /// <summary>A permanent residence joining an existing household, as a dossier declares it.</summary>
 public sealed record PermanentResidenceRegistration(Guid CitizenId, Guid HouseholdId, string RelationToHead, string ReceiptCode, string LegalBasis);
 
+/// <summary>A death as a dossier declares it: the deceased's registry id, the date and the registering commune.</summary>
+public sealed record DeathRegistration(Guid CitizenId, DateOnly DateOfDeath, string RegistrationUnitCode, string ReceiptCode, string LegalBasis);
+
 /// <summary>Where a citizen is permanently registered: the household and its commune.</summary>
 public sealed record PermanentHousehold(Guid HouseholdId, string UnitCode, string AddressLine);
 
@@ -111,6 +114,44 @@ public sealed class CivilRegistration(DbContextOptions<RegistryDbContext> option
             registration.RelationToHead, null);
         if (await ChangeResidence.RecordAsync(db, http, signedIn, citizen, facts, Purpose(registration.ReceiptCode), registration.LegalBasis,
             clock.GetUtcNow(), cancellationToken) is { } error)
+        {
+            return RegistryWrite.Failed(error.Code);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return new RegistryWrite(citizen.Id, citizen.PersonalIdNumber, null);
+    }
+
+    /// <summary>
+    /// Death registration: the registry's own rules (deceased, residences ended, household left, spouse widowed). A
+    /// household head whose household has other members is refused (DINH-REG-0006 style: name the new head at the
+    /// registry first). The identity module's lock follows at the next sign-in, which checks the citizen's status.
+    /// </summary>
+    public async Task<RegistryWrite> RegisterDeathAsync(DbTransaction transaction, HttpContext http, OfficerPrincipal officer, DeathRegistration death,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(death);
+        await using var db = await EnlistAsync(transaction, cancellationToken);
+        var access = new RegistryAccess(db, clock);
+        var signedIn = Signed(officer);
+        if (!signedIn.May(OfficerTask.CivilStatus) || !await access.CoversAsync(signedIn, death.RegistrationUnitCode, cancellationToken))
+        {
+            return RegistryWrite.Failed(CitizenErrors.OutsideJurisdiction.Code);
+        }
+        var citizen = await db.Citizens.FirstOrDefaultAsync(c => c.Id == death.CitizenId, cancellationToken);
+        if (citizen is null)
+        {
+            return RegistryWrite.Failed(CitizenErrors.CitizenNotFound.Code, "deceasedPersonalIdNumber");
+        }
+        if (citizen.Status != CitizenStatus.Living)
+        {
+            return RegistryWrite.Failed(CitizenErrors.StateRefused.Code, "deceasedPersonalIdNumber");
+        }
+        if (death.DateOfDeath > access.Today || death.DateOfDeath < citizen.DateOfBirth.Earliest)
+        {
+            return RegistryWrite.Failed(CitizenErrors.Invalid.Code, "dateOfDeath");
+        }
+        if (await RegisterDeath.RecordAsync(db, http, signedIn, citizen, death.DateOfDeath, death.RegistrationUnitCode, Purpose(death.ReceiptCode),
+                death.LegalBasis, newHeadId: null, clock.GetUtcNow(), cancellationToken) is { } error)
         {
             return RegistryWrite.Failed(error.Code);
         }

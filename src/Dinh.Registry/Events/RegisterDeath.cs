@@ -62,25 +62,10 @@ internal static class RegisterDeath
             errors.Add("dateOfDeath", "before-birth");
             return errors.ToProblem();
         }
-        if (await HouseholdMembership.LeaveAsync(db, citizen.Id, died.Value, request.NewHeadId, cancellationToken) is { } householdError)
+        if (await RecordAsync(db, http, officer, citizen, died.Value, unit!, purpose, legalBasis, request.NewHeadId, clock.GetUtcNow(),
+                cancellationToken) is { } householdError)
         {
             return CitizenErrors.Problem(householdError);
-        }
-
-        var now = clock.GetUtcNow();
-        var before = CitizenHistory.Snapshot(citizen);
-        var spouse = citizen.SpouseId is { } spouseId ? await db.Citizens.FindAsync([spouseId], cancellationToken) : null;
-        var ended = await HouseholdMembership.EndResidencesAsync(db, citizen.Id, died.Value, "death", cancellationToken,
-            ResidenceKind.Permanent, ResidenceKind.Temporary, ResidenceKind.Current);
-        citizen.RecordDeath(died.Value);
-        CivilStatusEvents.Add(db, CivilStatusEventKind.Death, citizen, null, died.Value, unit!, officer, legalBasis, now);
-        CitizenHistory.Record(db, http, citizen, officer, "registry.death.registered", legalBasis, purpose, before, now,
-            extraBefore: ended, extraAfter: ended.ToDictionary(e => e.Key, _ => (string?)null, StringComparer.Ordinal));
-        if (spouse is not null && spouse.SpouseId == citizen.Id)
-        {
-            var spouseBefore = CitizenHistory.Snapshot(spouse);
-            spouse.Divorce();
-            CitizenHistory.Record(db, http, spouse, officer, "registry.spouse.widowed", legalBasis, purpose, spouseBefore, now);
         }
         var saved = await CivilStatusEvents.SaveAsync(db, access, http, citizen, cancellationToken);
         if (saved.Result is Ok<CitizenView>)
@@ -93,5 +78,35 @@ internal static class RegisterDeath
             }
         }
         return saved;
+    }
+
+    /// <summary>
+    /// The death itself, shared with the portal's write contract: leaves the household (a head with members needs
+    /// <paramref name="newHeadId"/>), ends every residence, marks the citizen deceased, widows the spouse, and
+    /// records the event and the versions. Nothing is saved; a household refusal returns its error and changes nothing.
+    /// </summary>
+    internal static async Task<Dinh.Platform.Problems.ErrorDefinition?> RecordAsync(RegistryDbContext db, HttpContext http, SignedInOfficer officer,
+        Citizen citizen, DateOnly died, string unit, string purpose, string legalBasis, Guid? newHeadId, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (await HouseholdMembership.LeaveAsync(db, citizen.Id, died, newHeadId, cancellationToken) is { } householdError)
+        {
+            return householdError;
+        }
+        var before = CitizenHistory.Snapshot(citizen);
+        var spouse = citizen.SpouseId is { } spouseId ? await db.Citizens.FindAsync([spouseId], cancellationToken) : null;
+        var ended = await HouseholdMembership.EndResidencesAsync(db, citizen.Id, died, "death", cancellationToken,
+            ResidenceKind.Permanent, ResidenceKind.Temporary, ResidenceKind.Current);
+        citizen.RecordDeath(died);
+        CivilStatusEvents.Add(db, CivilStatusEventKind.Death, citizen, null, died, unit, officer, legalBasis, now);
+        CitizenHistory.Record(db, http, citizen, officer, "registry.death.registered", legalBasis, purpose, before, now,
+            extraBefore: ended, extraAfter: ended.ToDictionary(e => e.Key, _ => (string?)null, StringComparer.Ordinal));
+        if (spouse is not null && spouse.SpouseId == citizen.Id)
+        {
+            var spouseBefore = CitizenHistory.Snapshot(spouse);
+            spouse.Divorce();
+            CitizenHistory.Record(db, http, spouse, officer, "registry.spouse.widowed", legalBasis, purpose, spouseBefore, now);
+        }
+        return null;
     }
 }

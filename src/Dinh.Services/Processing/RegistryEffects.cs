@@ -70,6 +70,24 @@ internal sealed class RegistryEffects(CivilRegistration registry, CitizenDirecto
                 result["number"] = $"TT-{dossier.ReceiptCode}";
                 return (result, null, null);
             }
+            case "death":
+            {
+                var deceased = await citizens.FindByNumberAsync(fields.GetValueOrDefault("deceasedPersonalIdNumber"), cancellationToken);
+                if (deceased is null)
+                {
+                    return (null, "DINH-REG-0002", "deceasedPersonalIdNumber");
+                }
+                var write = await registry.RegisterDeathAsync(transaction, http, officer, new DeathRegistration(deceased.Id,
+                    DateOnly.ParseExact(fields["dateOfDeath"], "yyyy-MM-dd", CultureInfo.InvariantCulture), fields[spec.UnitField],
+                    dossier.ReceiptCode, basis), cancellationToken);
+                if (!write.Succeeded)
+                {
+                    return (null, write.ErrorCode, write.Field);
+                }
+                result["deceasedCitizenId"] = write.CitizenId!.Value.ToString();
+                result["number"] = $"KT-{dossier.ReceiptCode}";
+                return (result, null, null);
+            }
             case "health-insurance-card":
             {
                 // Social insurance's own decision: the card code of a child under 6 is TE1 + province + the last 10

@@ -174,6 +174,29 @@ public abstract class ServicesTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task Approving_a_death_registration_records_the_death_in_the_registry_with_the_dossier_as_legal_basis()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var civil = await Portal.SignInOfficerAsync(CivilStatusBaDinh);
+        var deceased = await RegistryDriver.RegisterBirthAsync(civil, RegistryDriver.UniqueName("Cụ"), "1931-02-03");
+        using var submit = await SubmitAsync(citizen, "death-registration", new Dictionary<string, string>
+        {
+            ["deceasedPersonalIdNumber"] = deceased.GetProperty("personalIdNumber").GetString()!, ["dateOfDeath"] = Day(-2),
+            ["unitCode"] = RegistryDriver.BaDinh,
+        });
+        var dossier = await OkAsync(submit, HttpStatusCode.Created);
+
+        var approved = await DecideOkAsync(civil, await DecideOkAsync(civil, dossier, "accept"), "approve");
+
+        Assert.Equal("Approved", approved.GetProperty("status").GetString());
+        var record = await RegistryDriver.GetAsync(civil, RegistryDriver.Id(deceased));
+        Assert.Equal("Deceased", record.GetProperty("status").GetString());
+        Assert.Equal(Day(-2), record.GetProperty("dateOfDeath").GetString());
+        var death = Assert.Single(record.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "Death");
+        Assert.Contains(dossier.GetProperty("receiptCode").GetString()!, death.GetProperty("legalBasis").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_officers_deciding_the_same_version_one_wins_the_other_gets_409()
     {
         var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
