@@ -76,7 +76,7 @@ run() {
 wanted audit && run audit 600 "$root/bench/run-audit.sh" --seconds "$seconds"
 wanted import && run import 900 "$root/bench/run-import.sh" "$import_rows"
 if wanted lookup; then
-  # The first run at a size seeds it through `dinh seed` (about 1,000 citizens/s here) and caches the dump; give it time.
+  # The first run at a size seeds it through `dinh seed` (binary COPY: a few thousand citizens/s here) and caches the dump.
   cap=900; [ -s "$root/bench/out/registry-$citizens.dump" ] || cap=$(( 600 + citizens / 500 ))
   DINH_BENCH_SECONDS=$((seconds * 2)) run lookup "$cap" "$root/bench/run-lookup.sh" "$citizens"
   if [ "$quick" = 0 ]; then
@@ -84,7 +84,7 @@ if wanted lookup; then
       cap=1800; [ -s "$root/bench/out/registry-10000000.dump" ] || cap=$(( 1800 + 10000000 / 500 ))
       DINH_BENCH_SECONDS=$((seconds * 2)) run lookup-10m "$cap" "$root/bench/run-lookup.sh" 10000000
     else
-      echo -e "\n== lookup-10m: NOT MEASURED: no bench/out/registry-10000000.dump; \`dinh seed\` would need about 3 hours here (DINH_BENCH_SEED_10M=1 to do it)" | tee -a "$report"
+      echo -e "\n== lookup-10m: NOT MEASURED: no bench/out/registry-10000000.dump; seeding it takes tens of minutes here (DINH_BENCH_SEED_10M=1 to do it)" | tee -a "$report"
     fi
   fi
 fi

@@ -45,7 +45,7 @@ export ConnectionStrings__Dinh="Host=127.0.0.1;Port=$PG_TEMP_PORT;Username=dinh;
 "${psql[@]}" -d postgres -c "CREATE DATABASE registry" -c "CREATE DATABASE pgbench"
 
 # The seeded database is cached between runs as a pg_dump custom-format file: seeding is not what is measured, and
-# `dinh seed` goes through EF Core (about 1,000 citizens/s on the development machine). Delete the file to re-seed.
+# `dinh seed` takes minutes even with binary COPY (a few thousand citizens/s on the development machine). Delete the file to re-seed.
 mkdir -p "$root/bench/out"
 cache="$root/bench/out/registry-$citizens.dump"
 seed_line=
