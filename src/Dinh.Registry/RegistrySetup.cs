@@ -37,6 +37,7 @@ public static class RegistrySetup
         services.AddScoped<OfficerDirectory>();
         services.AddScoped<OfficerJurisdictions>();
         services.AddScoped<CivilRegistration>();
+        services.AddSingleton<QualityCheck.RunGate>();
         services.AddScoped<QualityCheck>();
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/quality", "Chất lượng dữ liệu", "Data quality",
             "Danh sách phát hiện: số định danh không khớp, thiếu trường bắt buộc, nghi trùng, đã mất còn cư trú, tạm trú hết hạn, địa chỉ trên đơn vị đã giải thể.",

@@ -34,16 +34,21 @@ internal sealed class Candidate
 /// UPDATE per kind, the counts per commune are recomputed with one GROUP BY, and the run is one transaction with
 /// one audit record.
 /// </summary>
-internal sealed class QualityCheck(RegistryDbContext db, TimeProvider clock)
+internal sealed class QualityCheck(RegistryDbContext db, TimeProvider clock, QualityCheck.RunGate gate)
 {
+    /// <summary>One run at a time per host (a singleton, not a static: test hosts in one process have databases of their own).</summary>
+    internal sealed class RunGate : IDisposable
+    {
+        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+
+        public void Dispose() => Semaphore.Dispose();
+    }
+
     public const string Actor = "system:quality-check";
     private const int Page = 2_000;
 
     /// <summary>The PostgreSQL advisory-lock key held by a run for its transaction (every instance, and the CLI, take it).</summary>
     internal const long RunLockKey = 0x44494E48_51_01; // "DINH" Q 1
-
-    /// <summary>One run at a time in this process (SQLite has one instance; PostgreSQL adds the advisory lock).</summary>
-    private static readonly SemaphoreSlim RunInProcess = new(1, 1);
 
     /// <summary>
     /// Runs every check; null when another run is in progress (two runs at once would both insert the same new
@@ -51,7 +56,8 @@ internal sealed class QualityCheck(RegistryDbContext db, TimeProvider clock)
     /// </summary>
     public async Task<QualityRunResult?> RunAsync(string? unit, string actor, string purpose, string? requestId, CancellationToken cancellationToken)
     {
-        if (!await RunInProcess.WaitAsync(TimeSpan.Zero, cancellationToken))
+        // One run at a time on this instance (SQLite has one instance; PostgreSQL adds the advisory lock below).
+        if (!await gate.Semaphore.WaitAsync(TimeSpan.Zero, cancellationToken))
         {
             return null;
         }
@@ -61,7 +67,7 @@ internal sealed class QualityCheck(RegistryDbContext db, TimeProvider clock)
         }
         finally
         {
-            RunInProcess.Release();
+            gate.Semaphore.Release();
         }
     }
 
