@@ -23,6 +23,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private string _secret = "";
 
     public ConcurrentDictionary<Guid, JsonElement> Received { get; } = new();
+
+    /// <summary>How many times each event was accepted (a repeat means a duplicate delivery).</summary>
+    public ConcurrentDictionary<Guid, int> Deliveries { get; } = new();
     private int _refused;
     private int _badSignatures;
     private volatile bool _down;
@@ -57,6 +60,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
             var json = JsonDocument.Parse(body).RootElement.Clone();
             receiver.Received[json.GetProperty("id").GetGuid()] = json;
+            receiver.Deliveries.AddOrUpdate(json.GetProperty("id").GetGuid(), 1, (_, n) => n + 1);
             return Results.NoContent();
         });
         await app.StartAsync();
