@@ -206,12 +206,13 @@ public sealed partial class DinhCluster : IAsyncDisposable
     public static string AntiforgeryToken(string html) =>
         AntiforgeryField().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("No antiforgery token in the page.");
 
-    /// <summary>The outbox as the database holds it: every registration code message.</summary>
-    public async Task<IReadOnlyDictionary<Guid, OutboxRow>> OutboxAsync()
+    /// <summary>The outbox as the database holds it: the messages of one kind (registration codes by default), or all.</summary>
+    public async Task<IReadOnlyDictionary<Guid, OutboxRow>> OutboxAsync(string? kind = "otp.registration")
     {
         await using var connection = new NpgsqlConnection(TestSide);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT id, status, attempts FROM outbox_messages WHERE kind = 'otp.registration'", connection);
+        await using var command = new NpgsqlCommand("SELECT id, status, attempts FROM outbox_messages WHERE @kind IS NULL OR kind = @kind", connection);
+        command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)kind ?? DBNull.Value });
         var messages = new Dictionary<Guid, OutboxRow>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

@@ -53,7 +53,7 @@ public sealed class LoadRecorder : IAsyncDisposable
                     var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
                     _samples.Enqueue(new LoadSample(worker, started, _clock.Elapsed - started, (int)response.StatusCode,
                         response.Content.Headers.ContentType?.MediaType, response.Headers.RetryAfter?.ToString(),
-                        body.Length > 2000 ? body[..2000] : body));
+                        body.Length > 20_000 ? body[..20_000] : body));
                 }
             }
         }));

@@ -27,18 +27,13 @@ public sealed partial class ScaleOutTests
     {
         var cluster = fixture.Require();
         await using var receiver = await WebhookReceiver.StartAsync();
-        var member = await SubscribeToBirthsAsync(cluster, receiver);
+        var member = await cluster.SubscribeToBirthsAsync(receiver);
 
         // The demo mother (a level-2 citizen) gets a permanent residence in Ba Đình, so her household takes the children.
-        var mother = await cluster.DemoCitizenAsync();
-        var cookies = new CookieContainer();
         using var steward = DinhCluster.Browser(cluster["b"].Address);
         await DinhCluster.SignInStaffAsync(steward, DinhCluster.Steward);
-        var record = await RegistryDriver.GetAsync(steward, mother.CitizenId);
-        if (!record.ToString().Contains("\"permanent\"", StringComparison.OrdinalIgnoreCase))
-        {
-            await RegistryDriver.PermanentResidenceAsync(steward, record, RegistryDriver.BaDinh, "7 Phố Kim Mã");
-        }
+        var mother = await cluster.DemoMotherAsync(steward);
+        var cookies = new CookieContainer();
         using var citizenOnA = DinhCluster.Browser(cluster["a"].Address, cookies);
         using var citizenOnB = DinhCluster.Browser(cluster["b"].Address, cookies);
         await DinhCluster.SignInCitizenAsync(citizenOnA, mother.Login);
@@ -47,15 +42,8 @@ public sealed partial class ScaleOutTests
         var bundleIds = new List<Guid>();
         for (var i = 0; i < Bundles; i++)
         {
-            using var submitted = await (i % 2 == 0 ? citizenOnA : citizenOnB).PostAsJsonAsync("/api/services/bundles", new
-            {
-                procedureCode = "bundle-birth", idempotencyKey = Guid.NewGuid().ToString(),
-                fields = new
-                {
-                    childFullName = RegistryDriver.UniqueName("Bé"), childDateOfBirth = Day(-2), childSex = i % 2 == 0 ? "female" : "male",
-                    birthplace = "Bệnh viện Phụ sản Hà Nội", registrationUnitCode = RegistryDriver.BaDinh,
-                },
-            });
+            using var submitted = await (i % 2 == 0 ? citizenOnA : citizenOnB).PostAsJsonAsync("/api/services/bundles",
+                DinhCluster.BirthBundle(RegistryDriver.UniqueName("Bé"), i));
             bundleIds.Add((await OkAsync(submitted, HttpStatusCode.Created)).GetProperty("id").GetGuid());
         }
 
@@ -105,7 +93,7 @@ public sealed partial class ScaleOutTests
         var births = receiver.Received.Values.Where(e => children.Contains(e.GetProperty("personalIdNumber").GetString()!)).ToList();
         Assert.Equal(Bundles, births.Count);
         Assert.All(births, e => Assert.Equal(1, receiver.Deliveries[e.GetProperty("id").GetGuid()]));
-        Assert.All(await cluster.DeliveryAttemptsAsync(member), a => Assert.Equal(1, a));
+        Assert.All((await cluster.DeliveriesAsync(member)).Values, attempts => Assert.Equal(1, attempts));
     }
 
     /// <summary>Waits for step <paramref name="step"/> of every bundle to open, then accepts and approves each, alternating instances.</summary>
@@ -132,38 +120,6 @@ public sealed partial class ScaleOutTests
             await DecideOkAsync(i % 2 == 0 ? officer.B : officer.A, accepted, "approve");
         }
     }
-
-    private static async Task<string> SubscribeToBirthsAsync(DinhCluster cluster, WebhookReceiver receiver)
-    {
-        var member = $"VN/GOV/BHXH{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}/scale";
-        var jwks = Path.Combine(Path.GetTempPath(), $"dinh-scale-{Guid.NewGuid():N}.jwk.json");
-        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        {
-            using var publicOnly = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
-            await File.WriteAllTextAsync(jwks, JsonSerializer.Serialize(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(publicOnly) { KeyId = "k1" })));
-        }
-        try
-        {
-            var added = await cluster.RunDinhAsync("members", "add", member, "--name", "Bảo hiểm xã hội (scale-out)", "--jwks-file", jwks);
-            Assert.True(added.ExitCode == 0, added.Output + added.Error);
-        }
-        finally
-        {
-            File.Delete(jwks);
-        }
-        var granted = await cluster.RunDinhAsync("grants", "add", member, "--dataset", "events", "--field", "birth", "death",
-            "--purpose", "social-insurance-enrolment", "--legal-basis", "Luật Bảo hiểm y tế, Điều 12");
-        Assert.True(granted.ExitCode == 0, granted.Output + granted.Error);
-        var hooked = await cluster.RunDinhAsync("members", "webhook", member, "--url", receiver.Url);
-        Assert.True(hooked.ExitCode == 0, hooked.Output + hooked.Error);
-        var secret = SigningSecretLine().Match(hooked.Output).Groups[1].Value;
-        Assert.True(secret.Length > 0, hooked.Output);
-        receiver.UseSecret(secret);
-        return member;
-    }
-
-    [GeneratedRegex(@"Signing secret \(shown once, store it now\): (\S+)")]
-    private static partial Regex SigningSecretLine();
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what) where T : class
     {
@@ -198,6 +154,29 @@ public sealed partial class DinhCluster
         Assert.True(await reader.ReadAsync(), "the demo population has no level-2 citizen account");
         return new DemoCitizen(reader.GetString(0), reader.GetGuid(1));
     }
+
+    /// <summary>The demo citizen with a permanent residence in Ba Đình (registered by <paramref name="steward"/> if missing), so a birth bundle has a household.</summary>
+    public async Task<DemoCitizen> DemoMotherAsync(HttpClient steward)
+    {
+        var mother = await DemoCitizenAsync();
+        var record = await RegistryDriver.GetAsync(steward, mother.CitizenId);
+        if (!record.ToString().Contains("\"permanent\"", StringComparison.OrdinalIgnoreCase))
+        {
+            await RegistryDriver.PermanentResidenceAsync(steward, record, RegistryDriver.BaDinh, "7 Phố Kim Mã");
+        }
+        return mother;
+    }
+
+    /// <summary>A birth bundle's declaration for a new child of the signed-in mother, registered in Ba Đình.</summary>
+    public static object BirthBundle(string childName, int index) => new
+    {
+        procedureCode = "bundle-birth", idempotencyKey = Guid.NewGuid().ToString(),
+        fields = new
+        {
+            childFullName = childName, childDateOfBirth = Day(-2), childSex = index % 2 == 0 ? "female" : "male",
+            birthplace = "Bệnh viện Phụ sản Hà Nội", registrationUnitCode = RegistryDriver.BaDinh,
+        },
+    };
 
     /// <summary>Signs a citizen in through the login form with the demo password.</summary>
     public static async Task SignInCitizenAsync(HttpClient browser, string login)
@@ -248,20 +227,54 @@ public sealed partial class DinhCluster
         return numbers;
     }
 
-    /// <summary>The attempts each settled webhook delivery to <paramref name="member"/> took.</summary>
-    public async Task<IReadOnlyList<int>> DeliveryAttemptsAsync(string member)
+    /// <summary>The webhook deliveries to <paramref name="member"/>: event id → attempts so far.</summary>
+    public async Task<IReadOnlyDictionary<Guid, int>> DeliveriesAsync(string member)
     {
         await using var connection = new NpgsqlConnection(TestSide);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT d.attempts FROM exchange_deliveries d JOIN exchange_members m ON m.id = d.member_id WHERE m.identifier = @member", connection);
+            "SELECT d.event_id, d.attempts FROM exchange_deliveries d JOIN exchange_members m ON m.id = d.member_id WHERE m.identifier = @member", connection);
         command.Parameters.AddWithValue("member", member);
-        var attempts = new List<int>();
+        var deliveries = new Dictionary<Guid, int>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            attempts.Add(reader.GetInt32(0));
+            deliveries[reader.GetGuid(0)] = reader.GetInt32(1);
         }
-        return attempts;
+        return deliveries;
     }
+
+    /// <summary>Registers a member subscribed to births and deaths (CLI verbs, as an operator would) with its webhook at <paramref name="receiver"/>.</summary>
+    public async Task<string> SubscribeToBirthsAsync(WebhookReceiver receiver)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        var member = $"VN/GOV/BHXH{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}/scale";
+        var jwks = Path.Combine(Path.GetTempPath(), $"dinh-scale-{Guid.NewGuid():N}.jwk.json");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            using var publicOnly = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
+            await File.WriteAllTextAsync(jwks, JsonSerializer.Serialize(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(publicOnly) { KeyId = "k1" })));
+        }
+        try
+        {
+            var added = await RunDinhAsync("members", "add", member, "--name", "Bảo hiểm xã hội (scale-out)", "--jwks-file", jwks);
+            Assert.True(added.ExitCode == 0, added.Output + added.Error);
+        }
+        finally
+        {
+            File.Delete(jwks);
+        }
+        var granted = await RunDinhAsync("grants", "add", member, "--dataset", "events", "--field", "birth", "death",
+            "--purpose", "social-insurance-enrolment", "--legal-basis", "Luật Bảo hiểm y tế, Điều 12");
+        Assert.True(granted.ExitCode == 0, granted.Output + granted.Error);
+        var hooked = await RunDinhAsync("members", "webhook", member, "--url", receiver.Url);
+        Assert.True(hooked.ExitCode == 0, hooked.Output + hooked.Error);
+        var secret = SigningSecretLine().Match(hooked.Output).Groups[1].Value;
+        Assert.True(secret.Length > 0, hooked.Output);
+        receiver.UseSecret(secret);
+        return member;
+    }
+
+    [GeneratedRegex(@"Signing secret \(shown once, store it now\): (\S+)")]
+    private static partial Regex SigningSecretLine();
 }
