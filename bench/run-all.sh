@@ -3,7 +3,7 @@
 #   bench/run-all.sh                 # the figures of docs/performance.md (1,000,000 citizens; 10,000,000 when cached)
 #   bench/run-all.sh --quick         # a smoke run at small sizes and short durations (checks the harness, not figures)
 #   bench/run-all.sh --only lookup,token
-# Builds Release once, then runs audit, import, lookup (1M, and 10M if its database is cached), token and login, each
+# Builds Release once, then runs audit, import, lookup (1M, and 10M if its database is cached), token, login and exchange, each
 # under a time cap; every script starts its own throw-away PostgreSQL and servers on loopback and stops them (trap on
 # exit). Prints each script's figure lines (one per figure, with its ratio to the peer measured in that script) and
 # the time each took; the full output of each goes to bench/out/all-<stamp>/<scenario>.txt.
@@ -32,9 +32,9 @@ report="$out/report.txt"
 began=$(date +%s)
 
 if [ "$quick" = 1 ]; then
-  seconds=5; rounds=1; citizens=20000; import_rows=100000
+  seconds=5; rounds=1; citizens=20000; import_rows=100000; events=2000; down=10
 else
-  seconds=15; rounds=2; citizens=1000000; import_rows=1000000
+  seconds=15; rounds=2; citizens=1000000; import_rows=1000000; events=100000; down=60
 fi
 
 wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
@@ -90,6 +90,9 @@ if wanted lookup; then
 fi
 wanted token && DINH_BENCH_SECONDS=$seconds DINH_BENCH_ROUNDS=$rounds run token 900 "$root/bench/run-token.sh"
 wanted login && DINH_BENCH_SECONDS=$seconds DINH_BENCH_ROUNDS=$rounds run login 600 "$root/bench/run-login.sh"
+# Exchange: member lookup and verification (with and without the audit) against pgbench -S, then the events to three
+# webhook subscribers, one of them down for a minute.
+wanted exchange && DINH_BENCH_SECONDS=$seconds DINH_BENCH_EVENTS=$events DINH_BENCH_DOWN=$down run exchange 1200 "$root/bench/run-exchange.sh"
 
 total=$(( $(date +%s) - began ))
 {
