@@ -20,14 +20,9 @@ public abstract class ReadAuditTests(DinhApp fixture)
     [Fact]
     public async Task Concurrent_lookups_share_transactions_and_each_leaves_its_audit_record_and_access_log_row()
     {
-        var app = fixture.Require();
-        var citizen = await CitizenAccounts.CreateAsync(app);
-        using var member = await ExchangeDriver.RegisterMemberAsync(app, "BATCH");
-        await member.GrantAsync(Datasets.Person, "fullName", Purpose);
-        using var client = await member.ClientAsync(Purpose, "BATCH-1");
-        var reads = Reads(app);
-        var release = new TaskCompletionSource();
-        reads.BeforeBatch = () => release.Task;
+        var (app, citizen, member, client, reads, release) = await HeldAsync("BATCH");
+        using var memberKey = member;
+        using var memberClient = client;
         const int requests = 24;
         try
         {
@@ -57,15 +52,9 @@ public abstract class ReadAuditTests(DinhApp fixture)
     [Fact]
     public async Task No_answer_leaves_before_its_audit_record_has_committed()
     {
-        var app = fixture.Require();
-        var citizen = await CitizenAccounts.CreateAsync(app);
-        using var member = await ExchangeDriver.RegisterMemberAsync(app, "HOLD");
-        await member.GrantAsync(Datasets.Person, "fullName", Purpose);
-        await member.GrantAsync(Datasets.Verification, "fullName", Purpose);
-        using var client = await member.ClientAsync(Purpose, "HOLD-1");
-        var reads = Reads(app);
-        var release = new TaskCompletionSource();
-        reads.BeforeBatch = () => release.Task;
+        var (app, citizen, member, client, reads, release) = await HeldAsync("HOLD", Datasets.Verification);
+        using var memberKey = member;
+        using var memberClient = client;
         try
         {
             var lookup = ExchangeDriver.GetAsync(client, $"/api/exchange/persons/{citizen.Number}");
@@ -96,14 +85,9 @@ public abstract class ReadAuditTests(DinhApp fixture)
     [Fact]
     public async Task A_failed_batch_fails_every_request_in_it_and_answers_no_data()
     {
-        var app = fixture.Require();
-        var citizen = await CitizenAccounts.CreateAsync(app);
-        using var member = await ExchangeDriver.RegisterMemberAsync(app, "FAIL");
-        await member.GrantAsync(Datasets.Person, "fullName", Purpose);
-        using var client = await member.ClientAsync(Purpose, "FAIL-1");
-        var reads = Reads(app);
-        var release = new TaskCompletionSource();
-        reads.BeforeBatch = () => release.Task;
+        var (app, citizen, member, client, reads, release) = await HeldAsync("FAIL");
+        using var memberKey = member;
+        using var memberClient = client;
         var renamed = false;
         try
         {
@@ -138,7 +122,24 @@ public abstract class ReadAuditTests(DinhApp fixture)
         Assert.Single((await ExchangeTests.RecordsAsync(app, citizen.CitizenId)).Log);
     }
 
-    private static ReadAudit<ExchangeDbContext> Reads(DinhApp app) => app.Factory.Services.GetRequiredService<ReadAudit<ExchangeDbContext>>();
+    /// <summary>A citizen, a member granted the person dataset (and <paramref name="alsoGranted"/>), its client, and the read audit held before its next batch until <c>release</c> completes.</summary>
+    private async Task<(DinhApp App, TestCitizen Citizen, TestMember Member, HttpClient Client, ReadAudit<ExchangeDbContext> Reads,
+        TaskCompletionSource Release)> HeldAsync(string code, string? alsoGranted = null)
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        var member = await ExchangeDriver.RegisterMemberAsync(app, code);
+        await member.GrantAsync(Datasets.Person, "fullName", Purpose);
+        if (alsoGranted is not null)
+        {
+            await member.GrantAsync(alsoGranted, "fullName", Purpose);
+        }
+        var client = await member.ClientAsync(Purpose, code + "-1");
+        var reads = app.Factory.Services.GetRequiredService<ReadAudit<ExchangeDbContext>>();
+        var release = new TaskCompletionSource();
+        reads.BeforeBatch = () => release.Task;
+        return (app, citizen, member, client, reads, release);
+    }
 
     private static async Task ExecuteAsync(DinhApp app, string sql)
     {
