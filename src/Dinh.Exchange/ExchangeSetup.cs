@@ -1,3 +1,4 @@
+using Dinh.Platform.Auditing;
 using Dinh.Exchange.Access;
 using Dinh.Exchange.Events;
 using Dinh.Exchange.Members;
@@ -20,7 +21,9 @@ public static class ExchangeSetup
         var section = configuration.GetSection("Dinh:Exchange");
         services.Configure<ExchangeOptions>(section);
         services.AddDinhDbContext<ExchangeDbContext>();
+        services.AddReadAudit<ExchangeDbContext>();
         services.AddSingleton<MemberRateLimiter>();
+        services.AddSingleton<MemberDirectory>();
         services.AddScoped<ExchangeCallers>();
         services.AddScoped<AccessRecorder>();
         services.AddScoped<CitizenConsents>();

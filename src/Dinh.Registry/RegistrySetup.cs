@@ -1,3 +1,4 @@
+using Dinh.Platform.Auditing;
 using Dinh.Platform.Persistence;
 using Dinh.Platform.Web;
 using Dinh.Registry.Citizens;
@@ -24,6 +25,7 @@ public static class RegistrySetup
     {
         ArgumentNullException.ThrowIfNull(environment);
         services.AddDinhDbContext<RegistryDbContext>();
+        services.AddReadAudit<RegistryDbContext>();
         services.AddScoped<ImportCitizens>();
         services.AddScoped<ExportCitizens>();
         services.AddUnits();

@@ -11,7 +11,7 @@ namespace Dinh.Exchange.Access;
 /// evidence: member, purpose, case reference, fields, time, legal basis) and in the access log indexed by citizen
 /// (the citizen's "who used my data" page reads only that). Both commit with the caller's SaveChangesAsync or not at all.
 /// </summary>
-internal sealed class AccessRecorder(ExchangeDbContext db, IOptions<ExchangeOptions> options, TimeProvider clock)
+internal sealed class AccessRecorder(ExchangeDbContext db, ReadAudit<ExchangeDbContext> reads, IOptions<ExchangeOptions> options, TimeProvider clock)
 {
     public const string Lookup = "lookup";
     public const string Verification = "verification";
@@ -25,29 +25,49 @@ internal sealed class AccessRecorder(ExchangeDbContext db, IOptions<ExchangeOpti
     public void Record(Member member, Guid? citizenId, string kind, string action, string purpose, string? caseReference, IEnumerable<string> fields,
         string legalBasis, string? requestId, string? reason = null)
     {
+        var (audit, entry) = Build(member, citizenId, kind, action, purpose, caseReference, fields, legalBasis, requestId, reason);
+        db.Audit(audit);
+        if (entry is not null)
+        {
+            db.AccessLog.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// The same record for a read that changes nothing (a lookup, a verification): group-committed with other requests'
+    /// (<see cref="ReadAudit{TContext}"/>, ADR 0010). Completes once both rows are durable; the caller answers only then.
+    /// </summary>
+    public Task RecordReadAsync(Member member, Guid? citizenId, string kind, string action, string purpose, string? caseReference,
+        IEnumerable<string> fields, string legalBasis, string? requestId)
+    {
+        var (audit, entry) = Build(member, citizenId, kind, action, purpose, caseReference, fields, legalBasis, requestId, null);
+        return entry is null ? reads.AppendAsync(audit) : reads.AppendAsync(audit, entry);
+    }
+
+    private (AuditEvent Audit, AccessLogEntry? Entry) Build(Member member, Guid? citizenId, string kind, string action, string purpose,
+        string? caseReference, IEnumerable<string> fields, string legalBasis, string? requestId, string? reason)
+    {
         var fieldList = string.Join(' ', fields);
-        db.Audit(new AuditEvent($"member:{member.Identifier}", action, purpose)
+        var audit = new AuditEvent($"member:{member.Identifier}", action, purpose)
         {
             Subject = citizenId is { } id ? $"citizen:{id}" : null,
             LegalBasis = legalBasis,
             RequestId = requestId,
             Details = JsonSerializer.Serialize(new { caseReference, fields = fieldList, reason }),
-        });
-        if (citizenId is { } citizen)
+        };
+        var entry = citizenId is not { } citizen ? null : new AccessLogEntry
         {
-            db.AccessLog.Add(new AccessLogEntry
-            {
-                Id = Guid.CreateVersion7(clock.GetUtcNow()),
-                CitizenId = citizen,
-                MemberId = member.Id,
-                MemberIdentifier = member.Identifier,
-                MemberName = member.Name,
-                Kind = kind,
-                Purpose = purpose,
-                CaseReference = caseReference,
-                Fields = fieldList,
-                At = clock.GetUtcNow(),
-            });
-        }
+            Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            CitizenId = citizen,
+            MemberId = member.Id,
+            MemberIdentifier = member.Identifier,
+            MemberName = member.Name,
+            Kind = kind,
+            Purpose = purpose,
+            CaseReference = caseReference,
+            Fields = fieldList,
+            At = clock.GetUtcNow(),
+        };
+        return (audit, entry);
     }
 }

@@ -5,7 +5,6 @@ using Dinh.Exchange.Persistence;
 using Dinh.Identity.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Dinh.Exchange.Access;
@@ -18,10 +17,13 @@ internal sealed record Caller(Member Member, string Purpose, string CaseReferenc
 /// locally: signature, lifetime, issuer), the member behind its client id, the member's rate limit, then the
 /// purpose and case reference headers. The grant check is the endpoint's, since it depends on the dataset.
 /// </summary>
-internal sealed class ExchangeCallers(ExchangeDbContext db, MemberRateLimiter limiter)
+internal sealed class ExchangeCallers(ExchangeDbContext db, MemberRateLimiter limiter, MemberDirectory directory)
 {
     public const string PurposeHeader = "Dinh-Purpose";
     public const string CaseHeader = "Dinh-Case-Reference";
+
+    /// <summary>Members and grants as this instance keeps them (<see cref="MemberDirectory"/>).</summary>
+    public MemberDirectory Directory => directory;
 
     public async Task<(Caller? Caller, ProblemHttpResult? Problem)> AuthenticateAsync(HttpContext http, CancellationToken cancellationToken)
     {
@@ -30,7 +32,7 @@ internal sealed class ExchangeCallers(ExchangeDbContext db, MemberRateLimiter li
             http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
             return (null, ExchangeErrors.Problem(ExchangeErrors.TokenRequired));
         }
-        var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.ClientId == clientId, cancellationToken);
+        var member = await directory.MemberAsync(db, clientId, cancellationToken);
         if (member is not { Status: MemberStatus.Active })
         {
             return (null, ExchangeErrors.Problem(ExchangeErrors.NotAMember));

@@ -16,11 +16,17 @@ internal static class GrantCheck
     /// while the citizen's consent to this member for this purpose is in force; <see cref="Entitlement.NeedsConsent"/>
     /// says a consent would have granted more.
     /// </summary>
-    public static async Task<Entitlement> ForAsync(ExchangeDbContext db, Guid memberId, string dataset, string purpose, Guid? citizenId,
-        CancellationToken cancellationToken)
+    public static Task<Entitlement> ForAsync(ExchangeDbContext db, Guid memberId, string dataset, string purpose, Guid? citizenId,
+        CancellationToken cancellationToken) => ForAsync(db, null, memberId, dataset, purpose, citizenId, cancellationToken);
+
+    /// <summary>The same, with the grants as <paramref name="directory"/> keeps them (a few seconds; consents always read afresh).</summary>
+    public static async Task<Entitlement> ForAsync(ExchangeDbContext db, MemberDirectory? directory, Guid memberId, string dataset, string purpose,
+        Guid? citizenId, CancellationToken cancellationToken)
     {
-        var grants = (await db.Grants.AsNoTracking().Where(g => g.MemberId == memberId && g.Dataset == dataset && g.RevokedAt == null)
-            .ToListAsync(cancellationToken)).Where(g => g.PurposeList.Contains(purpose)).ToList();
+        var active = directory is not null
+            ? await directory.GrantsAsync(db, memberId, dataset, cancellationToken)
+            : await db.Grants.AsNoTracking().Where(g => g.MemberId == memberId && g.Dataset == dataset && g.RevokedAt == null).ToListAsync(cancellationToken);
+        var grants = active.Where(g => g.PurposeList.Contains(purpose)).ToList();
         var consented = false;
         if (citizenId is { } citizen && grants.Any(g => g.ConsentRequired))
         {

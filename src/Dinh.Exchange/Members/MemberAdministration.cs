@@ -13,7 +13,7 @@ namespace Dinh.Exchange.Members;
 /// audited with the administrator (or `system:cli`) as actor. A member's OAuth client is created first, through
 /// Identity's contract; its client id is the member identifier.
 /// </summary>
-internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients clients, TimeProvider clock)
+internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients clients, TimeProvider clock, MemberDirectory directory)
 {
     private const string LegalBasis = "Decree 47/2020/ND-CP (sharing of data between state agencies)";
 
@@ -49,6 +49,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         });
         Audit(actor, "exchange.member.added", identifier, null);
         await db.SaveChangesAsync(cancellationToken);
+        directory.Clear();
         return null;
     }
 
@@ -63,6 +64,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         member.Status = status;
         Audit(actor, status == MemberStatus.Active ? "exchange.member.enabled" : "exchange.member.disabled", identifier, null);
         await db.SaveChangesAsync(cancellationToken);
+        directory.Clear();
         return true;
     }
 
@@ -112,6 +114,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         db.Grants.Add(grant);
         Audit(actor, "exchange.grant.added", identifier, JsonSerializer.Serialize(new { grant.Id, dataset, grant.Fields, grant.Purposes, consentRequired }));
         await db.SaveChangesAsync(cancellationToken);
+        directory.Clear();
         return (null, grant.Id);
     }
 
@@ -126,6 +129,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         var identifier = await db.Members.Where(m => m.Id == grant.MemberId).Select(m => m.Identifier).FirstAsync(cancellationToken);
         Audit(actor, "exchange.grant.revoked", identifier, JsonSerializer.Serialize(new { grant.Id }));
         await db.SaveChangesAsync(cancellationToken);
+        directory.Clear();
         return true;
     }
 
@@ -157,6 +161,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         }
         Audit(actor, "exchange.webhook.set", identifier, JsonSerializer.Serialize(new { url = uri.ToString() }));
         await db.SaveChangesAsync(cancellationToken);
+        directory.Clear();
         return (null, secret);
     }
 
@@ -175,6 +180,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         {
             Audit(actor, "exchange.deliveries.requeued", "exchange:deliveries", JsonSerializer.Serialize(new { count = parked.Count }));
             await db.SaveChangesAsync(cancellationToken);
+            directory.Clear();
         }
         return parked.Count;
     }

@@ -54,7 +54,7 @@ internal static class LookupPerson
         {
             return ExchangeErrors.Problem(ExchangeErrors.PersonNotFound);
         }
-        var entitlement = await GrantCheck.ForAsync(db, caller.Member.Id, Datasets.Person, caller.Purpose, person.CitizenId, cancellationToken);
+        var entitlement = await GrantCheck.ForAsync(db, callers.Directory, caller.Member.Id, Datasets.Person, caller.Purpose, person.CitizenId, cancellationToken);
         var outside = requested.Where(f => !entitlement.Fields.Contains(f)).ToList();
         if (!entitlement.Any || outside.Count > 0)
         {
@@ -72,9 +72,8 @@ internal static class LookupPerson
         }
         if (!recorder.Skipping)
         {
-            recorder.Record(caller.Member, person.CitizenId, AccessRecorder.Lookup, "exchange.person.looked-up", caller.Purpose, caller.CaseReference,
-                released, entitlement.LegalBasis, http.TraceIdentifier);
-            await db.SaveChangesAsync(cancellationToken);
+            await recorder.RecordReadAsync(caller.Member, person.CitizenId, AccessRecorder.Lookup, "exchange.person.looked-up", caller.Purpose,
+                caller.CaseReference, released, entitlement.LegalBasis, http.TraceIdentifier);
         }
         return TypedResults.Ok(body);
     }

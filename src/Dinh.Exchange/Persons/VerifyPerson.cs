@@ -70,7 +70,7 @@ internal static class VerifyPerson
             return ExchangeErrors.Fields(errors);
         }
         var person = await persons.FindByNumberAsync(request.PersonalIdNumber, cancellationToken);
-        var entitlement = await GrantCheck.ForAsync(db, caller.Member.Id, Datasets.Verification, caller.Purpose, person?.CitizenId, cancellationToken);
+        var entitlement = await GrantCheck.ForAsync(db, callers.Directory, caller.Member.Id, Datasets.Verification, caller.Purpose, person?.CitizenId, cancellationToken);
         var outside = attributes.Keys.Where(a => !entitlement.Fields.Contains(a)).ToList();
         if (!entitlement.Any || outside.Count > 0)
         {
@@ -83,9 +83,8 @@ internal static class VerifyPerson
         var matches = attributes.ToDictionary(a => a.Key, a => person is not null && Matches(person, a.Key, a.Value), StringComparer.Ordinal);
         if (!recorder.Skipping)
         {
-            recorder.Record(caller.Member, person?.CitizenId, AccessRecorder.Verification, "exchange.person.verified", caller.Purpose, caller.CaseReference,
-                attributes.Keys, entitlement.LegalBasis, http.TraceIdentifier);
-            await db.SaveChangesAsync(cancellationToken);
+            await recorder.RecordReadAsync(caller.Member, person?.CitizenId, AccessRecorder.Verification, "exchange.person.verified", caller.Purpose,
+                caller.CaseReference, attributes.Keys, entitlement.LegalBasis, http.TraceIdentifier);
         }
         return TypedResults.Ok(new VerificationResult(request.PersonalIdNumber!.Trim(), person is not null, matches));
     }

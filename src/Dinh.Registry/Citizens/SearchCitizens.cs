@@ -1,3 +1,4 @@
+using Dinh.Platform.Auditing;
 using Dinh.Registry.Contracts;
 using Dinh.Registry.Events;
 using Dinh.Registry.Officers;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Registry.Citizens;
 
@@ -112,12 +114,12 @@ internal static class SearchCitizens
         var total = rows.Count < size && (rows.Count > 0 || page == 1)
             ? (page - 1) * size + rows.Count
             : await query.CountAsync(cancellationToken);
-        db.Audit(new Dinh.Platform.Auditing.AuditEvent(officer.Actor, "registry.citizen.searched", why!)
+        // A read: its audit record is group-committed with other requests' (ADR 0010), and awaited before answering.
+        await http.RequestServices.GetRequiredService<ReadAudit<RegistryDbContext>>().AppendAsync(new AuditEvent(officer.Actor, "registry.citizen.searched", why!)
         {
             RequestId = http.TraceIdentifier,
             Details = System.Text.Json.JsonSerializer.Serialize(new { results = rows.Select(r => $"citizen:{r.Id}") }),
         });
-        await db.SaveChangesAsync(cancellationToken);
         return (new ResultPage<CitizenSummary>(rows.Select(c => new CitizenSummary(c.Id, c.PersonalIdNumber, c.FullName, c.DateOfBirth.ToString(),
             c.Sex.ToString(), c.Status.ToString())).ToList(), page, size, total), errors);
     }

@@ -1,3 +1,4 @@
+using Dinh.Registry.Citizens;
 using Dinh.Registry.Households;
 using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -18,21 +19,51 @@ public sealed class PersonRecords(RegistryDbContext db, CitizenDirectory directo
 {
     public async Task<PersonRecord?> FindByNumberAsync(string? personalIdNumber, CancellationToken cancellationToken)
     {
+        if (!PersonalIdNumber.TryParse(personalIdNumber, out var number))
+        {
+            return null;
+        }
+        // The usual case in one round trip: a registered number of a record that was not merged, with its residences.
+        var value = number.Value;
+        var found = await db.Citizens.AsNoTracking()
+            .Where(c => db.IdNumbers.Any(n => n.CitizenId == c.Id && n.Number == value))
+            .Select(c => new
+            {
+                Citizen = c,
+                Residences = db.Residences.Where(r => r.CitizenId == c.Id && r.EndedOn == null && r.Kind != ResidenceKind.Temporary)
+                    .Select(r => new Residing(r.Kind, r.UnitCode, r.ValidFrom, r.ValidUntil)).ToList(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is { Citizen.MergedIntoId: null })
+        {
+            var hit = found.Citizen;
+            return Record(hit.Id, hit.PersonalIdNumber, hit.FullName, hit.DateOfBirth, hit.Sex, hit.Status == CitizenStatus.Deceased, hit.DateOfDeath,
+                hit.Nationality, hit.IdCardNumber, hit.IdCardExpiresOn, found.Residences);
+        }
+        // A merged duplicate or a number known only on the record: resolved as the directory resolves it.
         if (await directory.FindByNumberAsync(personalIdNumber, cancellationToken) is not { } identity)
         {
             return null;
         }
         var citizen = await db.Citizens.AsNoTracking().Where(c => c.Id == identity.Id)
             .Select(c => new { c.DateOfDeath, c.Nationality }).FirstAsync(cancellationToken);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var residences = await db.Residences.AsNoTracking()
             .Where(r => r.CitizenId == identity.Id && r.EndedOn == null && r.Kind != ResidenceKind.Temporary)
-            .Select(r => new { r.Kind, r.UnitCode, r.ValidFrom, r.ValidUntil })
+            .Select(r => new Residing(r.Kind, r.UnitCode, r.ValidFrom, r.ValidUntil))
             .ToListAsync(cancellationToken);
+        return Record(identity.Id, identity.PersonalIdNumber, identity.FullName, identity.DateOfBirth, identity.Sex, identity.Deceased,
+            citizen.DateOfDeath, citizen.Nationality, identity.IdCardNumber, identity.IdCardExpiresOn, residences);
+    }
+
+    private PersonRecord Record(Guid id, string number, string fullName, PartialDate dateOfBirth, Sex sex, bool deceased, DateOnly? dateOfDeath,
+        string nationality, string? idCardNumber, DateOnly? idCardExpiresOn, List<Residing> residences)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         string? Unit(ResidenceKind kind) => residences.Where(r => r.Kind == kind && r.ValidFrom <= today && (r.ValidUntil == null || today <= r.ValidUntil))
             .OrderByDescending(r => r.ValidFrom).Select(r => r.UnitCode).FirstOrDefault();
-        return new PersonRecord(identity.Id, identity.PersonalIdNumber, identity.FullName, identity.DateOfBirth, identity.Sex, identity.Deceased,
-            citizen.DateOfDeath, citizen.Nationality, Unit(ResidenceKind.Permanent), Unit(ResidenceKind.Current) ?? Unit(ResidenceKind.Permanent),
-            identity.IdCardNumber, identity.IdCardExpiresOn);
+        return new PersonRecord(id, number, fullName, dateOfBirth, sex, deceased, dateOfDeath, nationality, Unit(ResidenceKind.Permanent),
+            Unit(ResidenceKind.Current) ?? Unit(ResidenceKind.Permanent), idCardNumber, idCardExpiresOn);
     }
+
+    private sealed record Residing(ResidenceKind Kind, string UnitCode, DateOnly ValidFrom, DateOnly? ValidUntil);
 }

@@ -1,0 +1,143 @@
+using System.Threading.Channels;
+using Dinh.Platform.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dinh.Platform.Auditing;
+
+/// <summary>Settings under Dinh:Audit:Reads (docs/adr/0010-group-commit-for-read-audit.md).</summary>
+public sealed class ReadAuditOptions
+{
+    public const string Section = "Dinh:Audit:Reads";
+
+    /// <summary>Most read-audit records committed in one transaction. 1 commits every read on its own (no grouping).</summary>
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>Batches committed at the same time (each in its own transaction, on its own chain).</summary>
+    public int Writers { get; set; } = 4;
+}
+
+/// <summary>
+/// Group commit for the audit records of reads (lookups, verifications, searches: they change no data). Each request
+/// hands its record (and the rows that go with it, such as an access-log entry) to <see cref="AppendAsync"/> and awaits
+/// it; a few writers take every record waiting at that moment and commit them in one transaction through
+/// <typeparamref name="TContext"/>, hash-chained exactly as <see cref="DinhDbContext.Audit"/> chains them. The task
+/// completes only once that transaction has committed, so no answer leaves before its audit record is durable; a failed
+/// transaction fails every request in the batch with its exception. Writes never come here: they keep their audit
+/// record in their own transaction.
+/// </summary>
+public sealed class ReadAudit<TContext> : IAsyncDisposable where TContext : DinhDbContext
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger _logger;
+    private readonly int _maxBatch;
+    private readonly Task[] _writers;
+
+    public ReadAudit(IServiceScopeFactory scopes, IOptions<ReadAuditOptions> options, ILogger<ReadAudit<TContext>> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _scopes = scopes;
+        _logger = logger;
+        _maxBatch = options.Value.MaxBatch;
+        _writers = [.. Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(WriteAsync))];
+    }
+
+    /// <summary>Test seam: awaited by a writer after records arrive and before it takes them, so that tests can make a batch.</summary>
+    internal Func<Task>? BeforeBatch { get; set; }
+
+    /// <summary>Records handed over and not yet taken by a writer.</summary>
+    internal int Waiting => _queue.Reader.Count;
+
+    /// <summary>Commits <paramref name="audit"/> (with <paramref name="companions"/>, entities of <typeparamref name="TContext"/>) in the next batch.</summary>
+    /// <returns>A task that completes when the batch has committed, or faults with the batch's error.</returns>
+    public Task AppendAsync(AuditEvent audit, params IReadOnlyList<object> companions)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        var pending = new Pending(audit, companions, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The read audit is shutting down; the request was not answered.");
+        }
+        return pending.Committed.Task;
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            if (BeforeBatch is { } gate)
+            {
+                await gate();
+            }
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                await using var scope = _scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                foreach (var pending in batch)
+                {
+                    foreach (var companion in pending.Companions)
+                    {
+                        db.Add(companion);
+                    }
+                    db.Audit(pending.Audit);
+                }
+                // Not cancellable: the requests wait for this commit, and a half-decided batch would answer nobody.
+                await db.SaveChangesAsync(CancellationToken.None);
+                foreach (var pending in batch)
+                {
+                    pending.Committed.TrySetResult();
+                }
+            }
+            catch (Exception exception)
+            {
+                ReadAuditLog.BatchFailed(_logger, batch.Count, exception.GetType().Name);
+                foreach (var pending in batch)
+                {
+                    pending.Committed.TrySetException(exception);
+                }
+            }
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Stops taking records and commits every record already handed over before returning.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers);
+    }
+
+    private sealed record Pending(AuditEvent Audit, IReadOnlyList<object> Companions, TaskCompletionSource Committed);
+}
+
+internal static partial class ReadAuditLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "A read-audit batch of {Count} records failed ({ExceptionType}); every request in it fails.")]
+    public static partial void BatchFailed(ILogger logger, int count, string exceptionType);
+}
+
+public static class ReadAuditSetup
+{
+    /// <summary>Registers the group-committed read audit that writes through <typeparamref name="TContext"/>.</summary>
+    public static IServiceCollection AddReadAudit<TContext>(this IServiceCollection services)
+        where TContext : DinhDbContext
+    {
+        services.AddOptions<ReadAuditOptions>().BindConfiguration(ReadAuditOptions.Section)
+            .Validate(o => o.MaxBatch is >= 1 and <= 10_000, "Dinh:Audit:Reads:MaxBatch must be between 1 and 10000.")
+            .Validate(o => o.Writers is >= 1 and <= 64, "Dinh:Audit:Reads:Writers must be between 1 and 64.")
+            .ValidateOnStart();
+        services.AddSingleton<ReadAudit<TContext>>();
+        return services;
+    }
+}
