@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Registry import versus a raw COPY of the same file, on a throw-away PostgreSQL: ./bench/run-import.sh [rows]
 # Target (registry issue): the import runs at >= 30% of the rate of `COPY` into an unindexed table.
+# DINH_IMPORT_BASELINE=/path/to/another/build/dinh.dll also imports the same file with that build (e.g. main's before
+# a change) into its own fresh database, so a before/after pair comes from one run.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +29,7 @@ psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh)
 
 now() { date +%s%N; }
 
-"${psql[@]}" -d postgres -c "CREATE DATABASE bench_raw" -c "CREATE DATABASE bench_dinh"
+"${psql[@]}" -d postgres -c "CREATE DATABASE bench_raw" -c "CREATE DATABASE bench_dinh" -c "CREATE DATABASE bench_base"
 "${psql[@]}" -d bench_raw -c "CREATE TABLE raw (personal_id_number text, full_name text, date_of_birth text, sex text,
   ethnicity_code text, religion text, nationality text, birthplace text, hometown text, residence_unit_code text,
   residence_address text, residence_from text, date_of_death text)"
@@ -36,19 +38,29 @@ start=$(now)
 raw_ns=$(( $(now) - start ))
 
 export Dinh__Database__Provider=Postgres
+base_ns=0
+if [ -n "${DINH_IMPORT_BASELINE:-}" ]; then
+  export ConnectionStrings__Dinh="Host=127.0.0.1;Port=$PG_TEMP_PORT;Username=dinh;Database=bench_base"
+  dotnet "$DINH_IMPORT_BASELINE" db migrate >/dev/null
+  start=$(now)
+  dotnet "$DINH_IMPORT_BASELINE" registry import "$file" 2>/dev/null
+  base_ns=$(( $(now) - start ))
+fi
 export ConnectionStrings__Dinh="Host=127.0.0.1;Port=$PG_TEMP_PORT;Username=dinh;Database=bench_dinh"
 "${dinh[@]}" db migrate >/dev/null
 start=$(now)
 "${dinh[@]}" registry import "$file" 2>/dev/null
 dinh_ns=$(( $(now) - start ))
 imported=$("${psql[@]}" -d bench_dinh -At -c "SELECT count(*) FROM citizens")
+residences=$("${psql[@]}" -d bench_dinh -At -c "SELECT count(*) FROM residences")
 "${dinh[@]}" audit verify 2>/dev/null | tail -n 1
 
-awk -v rows="$rows" -v raw="$raw_ns" -v dinh="$dinh_ns" -v imported="$imported" 'BEGIN {
-  raw /= 1e9; dinh /= 1e9
-  printf "registry import: %d rows, PostgreSQL %s, %d CPUs\n", rows, "'"$("${psql[@]}" -d postgres -At -c 'SHOW server_version')"'", "'"$(nproc)"'"
+awk -v rows="$rows" -v raw="$raw_ns" -v dinh="$dinh_ns" -v base="$base_ns" -v imported="$imported" -v residences="$residences" 'BEGIN {
+  raw /= 1e9; dinh /= 1e9; base /= 1e9
+  printf "registry import: %d rows, PostgreSQL %s, %d CPUs, load average %s\n", rows, "'"$("${psql[@]}" -d postgres -At -c 'SHOW server_version')"'", "'"$(nproc)"'", "'"$(cut -d ' ' -f 1-3 /proc/loadavg)"'"
   printf "%-44s %10s %12s %8s\n", "scenario", "seconds", "rows/s", "ratio"
   printf "%-44s %10.2f %12.0f %8.2f\n", "raw COPY into an unindexed table (psql \\copy)", raw, rows / raw, 1
-  printf "%-44s %10.2f %12.0f %8.2f\n", "dinh registry import (validated, indexed)", dinh, rows / dinh, raw / dinh
-  printf "citizens stored: %d of %d rows; target ratio >= 0.30\n", imported, rows
+  if (base > 0) printf "%-44s %10.2f %12.0f %8.3f\n", "baseline build: dinh registry import", base, rows / base, raw / base
+  printf "%-44s %10.2f %12.0f %8.3f\n", "dinh registry import (validated, indexed)", dinh, rows / dinh, raw / dinh
+  printf "citizens stored: %d of %d rows (%d residences); target ratio >= 0.30\n", imported, rows, residences
 }'

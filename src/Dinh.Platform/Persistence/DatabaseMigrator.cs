@@ -34,6 +34,9 @@ public sealed partial class DatabaseMigrator(
             foreach (var context in contexts)
             {
                 var db = (DbContext)scope.ServiceProvider.GetRequiredService(context.ContextType);
+                // A migration may build an index over millions of rows (10,000,000 citizens: minutes), far beyond the
+                // default 30-second command timeout that would otherwise abort and roll back the upgrade.
+                db.Database.SetCommandTimeout(TimeSpan.FromHours(2));
                 var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
                 await db.Database.MigrateAsync(cancellationToken);
                 LogMigrated(logger, context.ContextType.Name, pending);

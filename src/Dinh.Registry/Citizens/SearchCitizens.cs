@@ -70,13 +70,19 @@ internal static class SearchCitizens
                 var key = VietnameseText.AsciiKey(name);
                 toneKey = VietnameseText.ToneKey(name);
                 query = query.Where(c => c.NameKeyAscii == key && c.BirthYear == dob.Year);
-                if (dob.Month is { } month)
+                // A partial date on either side matches: a registered month or day that is unknown matches any. Each
+                // arm of the OR names the month and day exactly, so PostgreSQL answers every arm from the index on
+                // (name_key_ascii, birth_year, birth_month, birth_day) and reads only the matching rows (a BitmapOr),
+                // not every citizen with that name and year (at 10,000,000 citizens up to ~450 random heap reads).
+                if (dob.Month is { } month && dob.Day is { } day)
                 {
-                    query = query.Where(c => c.BirthMonth == null || c.BirthMonth == month);
+                    query = query.Where(c => (c.BirthMonth == null && (c.BirthDay == null || c.BirthDay == day))
+                        || (c.BirthMonth == month && c.BirthDay == null)
+                        || (c.BirthMonth == month && c.BirthDay == day));
                 }
-                if (dob.Day is { } day)
+                else if (dob.Month is { } onlyMonth)
                 {
-                    query = query.Where(c => c.BirthDay == null || c.BirthDay == day);
+                    query = query.Where(c => c.BirthMonth == null || c.BirthMonth == onlyMonth);
                 }
             }
         }
@@ -107,8 +113,11 @@ internal static class SearchCitizens
                     && db.Events.Any(e => e.CitizenId == c.Id && e.Kind == CivilStatusEventKind.Birth && communes.Contains(e.RegistrationUnitCode))));
         }
         // Same letters and tones (Hòa = Hoà) first, then the accent-free candidates (Hoa, Hóa …).
+        // Only the columns of a summary: one round trip, no wide rows materialised.
         var rows = await query.OrderByDescending(c => c.NameKeyTone == toneKey).ThenBy(c => c.NameKeyAscii).ThenBy(c => c.BirthYear).ThenBy(c => c.Id)
-            .Skip((page - 1) * size).Take(size).ToListAsync(cancellationToken);
+            .Skip((page - 1) * size).Take(size)
+            .Select(c => new SummaryRow(c.Id, c.PersonalIdNumber, c.FullName, c.BirthYear, c.BirthMonth, c.BirthDay, c.Sex, c.Status))
+            .ToListAsync(cancellationToken);
         // A page that is not full ends the results, so it gives the total without a second round trip: most searches
         // (every lookup by number) fit one page. Only a full page, or an empty one past the first, needs the count.
         var total = rows.Count < size && (rows.Count > 0 || page == 1)
@@ -120,7 +129,10 @@ internal static class SearchCitizens
             RequestId = http.TraceIdentifier,
             Details = System.Text.Json.JsonSerializer.Serialize(new { results = rows.Select(r => $"citizen:{r.Id}") }),
         });
-        return (new ResultPage<CitizenSummary>(rows.Select(c => new CitizenSummary(c.Id, c.PersonalIdNumber, c.FullName, c.DateOfBirth.ToString(),
-            c.Sex.ToString(), c.Status.ToString())).ToList(), page, size, total), errors);
+        return (new ResultPage<CitizenSummary>(rows.Select(c => new CitizenSummary(c.Id, c.PersonalIdNumber, c.FullName,
+            new PartialDate(c.BirthYear, c.BirthMonth, c.BirthDay).ToString(), c.Sex.ToString(), c.Status.ToString())).ToList(), page, size, total), errors);
     }
+
+    private sealed record SummaryRow(Guid Id, string PersonalIdNumber, string FullName, int BirthYear, int? BirthMonth, int? BirthDay,
+        Sex Sex, CitizenStatus Status);
 }

@@ -18,107 +18,155 @@ internal interface ICitizenBatchWriter
     Task<IReadOnlyList<long>> WriteAsync(IReadOnlyList<(Guid Id, CitizenRow Row)> batch, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
-/// <summary>PostgreSQL: binary COPY into a session staging table, then one set-based statement.</summary>
+/// <summary>
+/// PostgreSQL: one indexed probe for the batch's numbers that are already registered, then binary COPY of the new
+/// rows straight into <c>citizens</c>, <c>citizen_id_numbers</c> and <c>residences</c> (ADR 0013). The unique
+/// indexes on the numbers stay the guard: a number registered by someone else between the probe and the COPY makes
+/// the COPY fail with a unique violation, the caller rolls the whole batch back and writes it again
+/// (<see cref="IsRegisteredMeanwhile"/>), so nothing is half-written and nothing is stored twice.
+/// </summary>
 internal sealed class PostgresCitizenBatchWriter(NpgsqlConnection connection) : ICitizenBatchWriter
 {
-    private const string Staging = """
-        CREATE TEMP TABLE IF NOT EXISTS import_staging (
-            row_number bigint, id uuid, personal_id_number varchar(12), full_name text, name_key_tone text,
-            name_key_ascii text, birth_year int, birth_month int, birth_day int, sex int, province varchar(3),
-            birthplace text, hometown text, ethnicity_code varchar(2), religion text, nationality varchar(2),
-            unit_code text, address_line text, residence_from date, date_of_death date);
-        TRUNCATE import_staging;
+    private const string Registered = """
+        SELECT number FROM citizen_id_numbers WHERE number = ANY(@numbers)
+        UNION SELECT personal_id_number FROM citizens WHERE personal_id_number = ANY(@numbers)
         """;
 
-    private const string Copy = """
-        COPY import_staging (row_number, id, personal_id_number, full_name, name_key_tone, name_key_ascii, birth_year,
-            birth_month, birth_day, sex, province, birthplace, hometown, ethnicity_code, religion, nationality, unit_code,
-            address_line, residence_from, date_of_death) FROM STDIN (FORMAT BINARY)
+    private const string CopyCitizens = """
+        COPY citizens (id, personal_id_number, full_name, name_key_tone, name_key_ascii, birth_year, birth_month, birth_day,
+            sex, birth_registration_province, birthplace, hometown, ethnicity_code, religion, nationality, status,
+            date_of_death, version, created_at, updated_at) FROM STDIN (FORMAT BINARY)
         """;
 
-    private static readonly string Merge = $"""
-        WITH inserted AS (
-            INSERT INTO citizens (id, personal_id_number, full_name, name_key_tone, name_key_ascii, birth_year, birth_month,
-                birth_day, sex, birth_registration_province, birthplace, hometown, ethnicity_code, religion, nationality,
-                status, date_of_death, version, created_at, updated_at)
-            SELECT s.id, s.personal_id_number, s.full_name, s.name_key_tone, s.name_key_ascii, s.birth_year, s.birth_month,
-                s.birth_day, s.sex, s.province, s.birthplace, s.hometown, s.ethnicity_code, s.religion, s.nationality,
-                CASE WHEN s.date_of_death IS NULL THEN {(int)CitizenStatus.Living} ELSE {(int)CitizenStatus.Deceased} END,
-                s.date_of_death, 1, @now, @now
-            FROM import_staging s
-            WHERE NOT EXISTS (SELECT 1 FROM citizen_id_numbers n WHERE n.number = s.personal_id_number)
-            ON CONFLICT (personal_id_number) DO NOTHING
-            RETURNING id, personal_id_number),
-        numbers AS (
-            INSERT INTO citizen_id_numbers (citizen_id, number, assigned_at)
-            SELECT id, personal_id_number, @now FROM inserted),
-        homes AS (
-            INSERT INTO residences (id, citizen_id, kind, unit_structure, unit_code, address_line, valid_from, ended_on, end_reason)
-            SELECT gen_random_uuid(), s.id, {(int)ResidenceKind.Permanent}, {(int)AdministrativeStructure.TwoLevel}, s.unit_code, s.address_line, s.residence_from,
-                s.date_of_death, CASE WHEN s.date_of_death IS NULL THEN NULL ELSE 'death' END
-            FROM import_staging s JOIN inserted i ON i.id = s.id
-            WHERE s.unit_code IS NOT NULL)
-        SELECT s.row_number FROM import_staging s WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.id = s.id)
+    private const string CopyNumbers = "COPY citizen_id_numbers (citizen_id, number, assigned_at) FROM STDIN (FORMAT BINARY)";
+
+    private const string CopyResidences = """
+        COPY residences (id, citizen_id, kind, unit_structure, unit_code, address_line, valid_from, ended_on, end_reason)
+        FROM STDIN (FORMAT BINARY)
         """;
+
+    /// <summary>A unique violation on a number: registered by someone else while this batch was being written.</summary>
+    public static bool IsRegisteredMeanwhile(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public async Task<IReadOnlyList<long>> WriteAsync(IReadOnlyList<(Guid Id, CitizenRow Row)> batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using (var staging = new NpgsqlCommand(Staging, connection))
+        var registered = new HashSet<string>(StringComparer.Ordinal);
+        await using (var probe = new NpgsqlCommand(Registered, connection))
         {
-            await staging.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var copy = await connection.BeginBinaryImportAsync(Copy, cancellationToken))
-        {
-            foreach (var (id, row) in batch)
+            probe.Parameters.Add(new NpgsqlParameter<string[]>("numbers", batch.Select(b => b.Row.Number).ToArray()));
+            await using var reader = await probe.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(row.RowNumber, NpgsqlDbType.Bigint, cancellationToken);
-                await copy.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
-                await copy.WriteAsync(row.Number, NpgsqlDbType.Varchar, cancellationToken);
-                await copy.WriteAsync(row.FullName, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(row.NameKeyTone, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(row.NameKeyAscii, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(row.BirthYear, NpgsqlDbType.Integer, cancellationToken);
-                await WriteNullableAsync(copy, row.BirthMonth, NpgsqlDbType.Integer, cancellationToken);
-                await WriteNullableAsync(copy, row.BirthDay, NpgsqlDbType.Integer, cancellationToken);
-                await copy.WriteAsync((int)row.Sex, NpgsqlDbType.Integer, cancellationToken);
-                await copy.WriteAsync(row.Province, NpgsqlDbType.Varchar, cancellationToken);
-                await WriteTextAsync(copy, row.Birthplace, cancellationToken);
-                await WriteTextAsync(copy, row.Hometown, cancellationToken);
-                await copy.WriteAsync(row.EthnicityCode, NpgsqlDbType.Varchar, cancellationToken);
-                await WriteTextAsync(copy, row.Religion, cancellationToken);
-                await copy.WriteAsync(row.Nationality, NpgsqlDbType.Varchar, cancellationToken);
-                await WriteTextAsync(copy, row.ResidenceUnitCode, cancellationToken);
-                await WriteTextAsync(copy, row.ResidenceAddress, cancellationToken);
-                await WriteNullableAsync(copy, row.ResidenceFrom, NpgsqlDbType.Date, cancellationToken);
-                await WriteNullableAsync(copy, row.DateOfDeath, NpgsqlDbType.Date, cancellationToken);
+                registered.Add(reader.GetString(0));
+            }
+        }
+        var skipped = new List<long>();
+        var rows = new List<(Guid Id, CitizenRow Row)>(batch.Count);
+        foreach (var item in batch)
+        {
+            if (registered.Contains(item.Row.Number))
+            {
+                skipped.Add(item.Row.RowNumber);
+            }
+            else
+            {
+                rows.Add(item);
+            }
+        }
+        if (rows.Count == 0)
+        {
+            return skipped;
+        }
+
+        // Synchronous writes into the importer's buffer: it flushes to the socket when full. Awaiting each of the
+        // twenty fields of a million rows cost more than the COPY itself.
+        await using (var copy = await connection.BeginBinaryImportAsync(CopyCitizens, cancellationToken))
+        {
+            foreach (var (id, row) in rows)
+            {
+                copy.StartRow();
+                copy.Write(id, NpgsqlDbType.Uuid);
+                copy.Write(row.Number, NpgsqlDbType.Varchar);
+                copy.Write(row.FullName, NpgsqlDbType.Varchar);
+                copy.Write(row.NameKeyTone, NpgsqlDbType.Varchar);
+                copy.Write(row.NameKeyAscii, NpgsqlDbType.Varchar);
+                copy.Write(row.BirthYear, NpgsqlDbType.Integer);
+                WriteNullable(copy, row.BirthMonth, NpgsqlDbType.Integer);
+                WriteNullable(copy, row.BirthDay, NpgsqlDbType.Integer);
+                copy.Write((int)row.Sex, NpgsqlDbType.Integer);
+                copy.Write(row.Province, NpgsqlDbType.Varchar);
+                WriteText(copy, row.Birthplace);
+                WriteText(copy, row.Hometown);
+                copy.Write(row.EthnicityCode, NpgsqlDbType.Varchar);
+                WriteText(copy, row.Religion);
+                copy.Write(row.Nationality, NpgsqlDbType.Varchar);
+                copy.Write((int)(row.DateOfDeath is null ? CitizenStatus.Living : CitizenStatus.Deceased), NpgsqlDbType.Integer);
+                WriteNullable(copy, row.DateOfDeath, NpgsqlDbType.Date);
+                copy.Write(1, NpgsqlDbType.Integer);
+                copy.Write(now, NpgsqlDbType.TimestampTz);
+                copy.Write(now, NpgsqlDbType.TimestampTz);
             }
             await copy.CompleteAsync(cancellationToken);
         }
-        // Without statistics the planner guesses the staging table is large and hash-joins it against every
-        // registered number: a full scan per batch, quadratic over the file. With them it probes the index.
-        await using (var analyze = new NpgsqlCommand("ANALYZE import_staging", connection))
+        await using (var copy = await connection.BeginBinaryImportAsync(CopyNumbers, cancellationToken))
         {
-            await analyze.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var (id, row) in rows)
+            {
+                copy.StartRow();
+                copy.Write(id, NpgsqlDbType.Uuid);
+                copy.Write(row.Number, NpgsqlDbType.Varchar);
+                copy.Write(now, NpgsqlDbType.TimestampTz);
+            }
+            await copy.CompleteAsync(cancellationToken);
         }
-
-        var skipped = new List<long>();
-        await using var merge = new NpgsqlCommand(Merge, connection);
-        merge.Parameters.AddWithValue("now", now);
-        await using var reader = await merge.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var copy = await connection.BeginBinaryImportAsync(CopyResidences, cancellationToken))
         {
-            skipped.Add(reader.GetInt64(0));
+            foreach (var (id, row) in rows)
+            {
+                if (row.ResidenceUnitCode is null)
+                {
+                    continue;
+                }
+                copy.StartRow();
+                copy.Write(Guid.CreateVersion7(now), NpgsqlDbType.Uuid);
+                copy.Write(id, NpgsqlDbType.Uuid);
+                copy.Write((int)ResidenceKind.Permanent, NpgsqlDbType.Integer);
+                copy.Write((int)AdministrativeStructure.TwoLevel, NpgsqlDbType.Integer);
+                copy.Write(row.ResidenceUnitCode, NpgsqlDbType.Varchar);
+                WriteText(copy, row.ResidenceAddress);
+                WriteNullable(copy, row.ResidenceFrom, NpgsqlDbType.Date);
+                WriteNullable(copy, row.DateOfDeath, NpgsqlDbType.Date);
+                WriteText(copy, row.DateOfDeath is null ? null : "death");
+            }
+            await copy.CompleteAsync(cancellationToken);
         }
         return skipped;
     }
 
-    private static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
-        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+    private static void WriteText(NpgsqlBinaryImporter copy, string? value)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, NpgsqlDbType.Varchar);
+        }
+    }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        where T : struct =>
-        value is { } v ? copy.WriteAsync(v, type, cancellationToken) : copy.WriteNullAsync(cancellationToken);
+    private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : struct
+    {
+        if (value is { } v)
+        {
+            copy.Write(v, type);
+        }
+        else
+        {
+            copy.WriteNull();
+        }
+    }
 }
 
 /// <summary>SQLite: prepared statements, one row at a time, inside the batch's transaction (one writer anyway).</summary>

@@ -93,51 +93,79 @@ internal sealed class ImportCitizens(RegistryDbContext db, TimeProvider clock)
         var rowNumber = run.NextRow - 1;
         var pendingRejected = 0L;
         var sinceCommit = 0;
+        // The batch being written while the next one is read and validated (one writer at a time, in file order, so
+        // every commit still carries its own checkpoint; only the parsing overlaps the database's work).
+        Task<IReadOnlyList<long>>? writing = null;
+        List<RowError>? writingErrors = null;
 
-        while (true)
+        async Task FinishWritingAsync()
         {
-            var more = await reader.ReadAsync(fields, cancellationToken);
-            if (more)
+            if (writing is null)
             {
-                rowNumber++;
-                sinceCommit++;
-                var row = CitizenCsv.Parse(rowNumber, fields, positions, columnCount, knownUnits, today, rowErrors);
-                if (row is not null && !seen.Add(row.Number))
-                {
-                    rowErrors.Add(new(rowNumber, "personal_id_number", ImportErrors.DuplicateInFile, $"number {row.Number} appears earlier in this file"));
-                    row = null;
-                }
-                if (row is null)
-                {
-                    pendingRejected++;
-                }
-                else
-                {
-                    batch.Add((Guid.CreateVersion7(clock.GetUtcNow()), row));
-                }
+                return;
             }
-            // Commit every batch-size rows read, valid or not, so the checkpoint keeps up even through a bad stretch.
-            if (sinceCommit >= options.BatchSize || !more)
+            var skipped = await writing;
+            foreach (var error in writingErrors!.Concat(skipped.Select(r => new RowError(r, "personal_id_number", ImportErrors.AlreadyRegistered,
+                "this number is already registered"))).OrderBy(e => e.RowNumber))
             {
-                sinceCommit = 0;
-                var skipped = await CommitBatchAsync(run, batch, reader.Position, rowNumber + 1, pendingRejected, !more, options, cancellationToken);
-                foreach (var error in rowErrors.Concat(skipped.Select(r => new RowError(r, "personal_id_number", ImportErrors.AlreadyRegistered,
-                    "this number is already registered"))).OrderBy(e => e.RowNumber))
-                {
-                    await errors.WriteLineAsync(FormattableString.Invariant(
-                        $"{error.RowNumber},{error.Field},{error.Code},{CitizenCsv.Quote(error.Message)}").AsMemory(), cancellationToken);
-                }
-                await errors.FlushAsync(cancellationToken);
-                batch.Clear();
-                rowErrors.Clear();
-                pendingRejected = 0;
-                progress?.Report(new ImportProgress(reader.Position, file.Length, run.NextRow - 1, run.Imported));
+                await errors.WriteLineAsync(FormattableString.Invariant(
+                    $"{error.RowNumber},{error.Field},{error.Code},{CitizenCsv.Quote(error.Message)}").AsMemory(), cancellationToken);
             }
-            if (!more)
+            await errors.FlushAsync(cancellationToken);
+            writing = null;
+            progress?.Report(new ImportProgress(run.NextOffset, file.Length, run.NextRow - 1, run.Imported));
+        }
+
+        try
+        {
+            while (true)
             {
-                break;
+                var more = await reader.ReadAsync(fields, cancellationToken);
+                if (more)
+                {
+                    rowNumber++;
+                    sinceCommit++;
+                    var row = CitizenCsv.Parse(rowNumber, fields, positions, columnCount, knownUnits, today, rowErrors);
+                    if (row is not null && !seen.Add(row.Number))
+                    {
+                        rowErrors.Add(new(rowNumber, "personal_id_number", ImportErrors.DuplicateInFile, $"number {row.Number} appears earlier in this file"));
+                        row = null;
+                    }
+                    if (row is null)
+                    {
+                        pendingRejected++;
+                    }
+                    else
+                    {
+                        batch.Add((Guid.CreateVersion7(clock.GetUtcNow()), row));
+                    }
+                }
+                // Commit every batch-size rows read, valid or not, so the checkpoint keeps up even through a bad stretch.
+                if (sinceCommit >= options.BatchSize || !more)
+                {
+                    await FinishWritingAsync();
+                    var (toWrite, nextOffset, nextRow, rejected, last) = (batch, reader.Position, rowNumber + 1, pendingRejected, !more);
+                    writing = Task.Run(() => CommitBatchAsync(run, toWrite, nextOffset, nextRow, rejected, last, options, cancellationToken), cancellationToken);
+                    writingErrors = rowErrors;
+                    sinceCommit = 0;
+                    batch = new List<(Guid, CitizenRow)>(options.BatchSize);
+                    rowErrors = [];
+                    pendingRejected = 0;
+                }
+                if (!more)
+                {
+                    break;
+                }
             }
         }
+        catch when (writing is not null)
+        {
+            // Let the batch in flight commit or roll back whole before the failure leaves: never a context in use.
+            // (WhenAny: waits without rethrowing; the first failure is the one reported.)
+            await Task.WhenAny(writing);
+            throw;
+        }
+        await FinishWritingAsync();
 
         return new ImportResult(encodingName, run.NextRow - 1, run.Imported, run.AlreadyRegistered, run.Rejected,
             resumed, AlreadyDone: false, errorReport, Stopwatch.GetElapsedTime(started));
@@ -149,13 +177,28 @@ internal sealed class ImportCitizens(RegistryDbContext db, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        ICitizenBatchWriter writer = db.Database.GetDbConnection() switch
+        IReadOnlyList<long> skipped = [];
+        for (var attempt = 1; batch.Count > 0; attempt++)
         {
-            NpgsqlConnection npgsql => new PostgresCitizenBatchWriter(npgsql),
-            SqliteConnection sqlite => new SqliteCitizenBatchWriter(sqlite, transaction.GetDbTransaction()),
-            var other => throw new NotSupportedException(other.GetType().Name),
-        };
-        var skipped = batch.Count > 0 ? await writer.WriteAsync(batch, now, cancellationToken) : [];
+            ICitizenBatchWriter writer = db.Database.GetDbConnection() switch
+            {
+                NpgsqlConnection npgsql => new PostgresCitizenBatchWriter(npgsql),
+                SqliteConnection sqlite => new SqliteCitizenBatchWriter(sqlite, transaction.GetDbTransaction()),
+                var other => throw new NotSupportedException(other.GetType().Name),
+            };
+            await transaction.CreateSavepointAsync("batch", cancellationToken);
+            try
+            {
+                skipped = await writer.WriteAsync(batch, now, cancellationToken);
+                break;
+            }
+            catch (Exception e) when (attempt < 3 && PostgresCitizenBatchWriter.IsRegisteredMeanwhile(e))
+            {
+                // A number of this batch was registered by someone else since the probe: undo the batch's rows and
+                // write it again; the probe now reports that number as already registered.
+                await transaction.RollbackToSavepointAsync("batch", cancellationToken);
+            }
+        }
 
         run.NextOffset = nextOffset;
         run.NextRow = nextRow;

@@ -90,16 +90,19 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             citizen.Property(c => c.NameKeyTone).HasMaxLength(120);
             citizen.Property(c => c.NameKeyAscii).HasMaxLength(100);
             // Name + date-of-birth search: blocking by surname is useless (Nguyễn is 38%), so the key leads with the
-            // whole normalised name and the birth year.
-            citizen.HasIndex(c => new { c.NameKeyAscii, c.BirthYear });
+            // whole normalised name and the birth year; month and day follow so that a search by a full date of birth
+            // is answered from the index and reads only the matching rows (ADR 0013).
+            citizen.HasIndex(c => new { c.NameKeyAscii, c.BirthYear, c.BirthMonth, c.BirthDay });
             citizen.HasIndex(c => new { c.NameKeyTone, c.BirthYear, c.BirthRegistrationProvince });
             citizen.Property(c => c.BirthRegistrationProvince).HasMaxLength(3);
             citizen.Property(c => c.EthnicityCode).HasMaxLength(2);
             citizen.Property(c => c.Nationality).HasMaxLength(2);
             citizen.Property(c => c.IdCardNumber).HasMaxLength(12);
-            citizen.HasIndex(c => c.FatherId);
-            citizen.HasIndex(c => c.MotherId);
-            citizen.HasIndex(c => c.MergedIntoId);
+            // Partial: most records (every imported one) have no parent links and none is merged; indexing the nulls
+            // only slowed every insert (ADR 0013). A lookup by a parent's id (= @id) still uses these indexes.
+            citizen.HasIndex(c => c.FatherId).HasFilter("father_id IS NOT NULL");
+            citizen.HasIndex(c => c.MotherId).HasFilter("mother_id IS NOT NULL");
+            citizen.HasIndex(c => c.MergedIntoId).HasFilter("merged_into_id IS NOT NULL");
         });
         modelBuilder.Entity<CitizenIdNumber>(number =>
         {

@@ -405,23 +405,26 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                         .HasName("pk_citizens");
 
                     b.HasIndex("FatherId")
-                        .HasDatabaseName("ix_citizens_father_id");
+                        .HasDatabaseName("ix_citizens_father_id")
+                        .HasFilter("father_id IS NOT NULL");
 
                     b.HasIndex("MergedIntoId")
-                        .HasDatabaseName("ix_citizens_merged_into_id");
+                        .HasDatabaseName("ix_citizens_merged_into_id")
+                        .HasFilter("merged_into_id IS NOT NULL");
 
                     b.HasIndex("MotherId")
-                        .HasDatabaseName("ix_citizens_mother_id");
+                        .HasDatabaseName("ix_citizens_mother_id")
+                        .HasFilter("mother_id IS NOT NULL");
 
                     b.HasIndex("PersonalIdNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_citizens_personal_id_number");
 
-                    b.HasIndex("NameKeyAscii", "BirthYear")
-                        .HasDatabaseName("ix_citizens_name_key_ascii_birth_year");
-
                     b.HasIndex("NameKeyTone", "BirthYear", "BirthRegistrationProvince")
                         .HasDatabaseName("ix_citizens_name_key_tone_birth_year_birth_registration_province");
+
+                    b.HasIndex("NameKeyAscii", "BirthYear", "BirthMonth", "BirthDay")
+                        .HasDatabaseName("ix_citizens_name_key_ascii_birth_year_birth_month_birth_day");
 
                     b.ToTable("citizens", (string)null);
                 });
