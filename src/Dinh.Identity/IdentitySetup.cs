@@ -46,7 +46,8 @@ public static class IdentitySetup
                 options.Lockout.AllowedForNewUsers = true;
             })
             .AddUserStore<Microsoft.AspNetCore.Identity.EntityFrameworkCore.UserOnlyStore<Account, AccountsDbContext, Guid>>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<TotpSecondFactor>(TokenOptions.DefaultAuthenticatorProvider);
         services.AddAuthentication(AccountCookie.Scheme).AddCookie(AccountCookie.Scheme, AccountCookie.Configure);
         services.AddAuthorizationBuilder()
             .AddPolicy(IdentityPolicies.Administrator, p => p.AddAuthenticationSchemes(AccountCookie.Scheme).RequireRole(AccountCookie.AdministratorRole));

@@ -38,6 +38,8 @@ public static class OidcSetup
         services.AddSingleton<ProviderPruning>();
         services.AddHostedService(sp => sp.GetRequiredService<ProviderPruning>());
         services.AddScoped<OidcClaims>();
+        services.AddSingleton<ClientAssertionLedger>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClientAssertionLedger>());
 
         var requireHttps = configuration.GetValue("Dinh:Oidc:RequireHttps", !environment.IsDevelopment());
         services.AddOpenIddict()

@@ -21,7 +21,7 @@ public sealed class RegistryBrowserTests(BrowserApp browser) : IClassFixture<Bro
         await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đăng nhập");
         await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(RegistryDriver.CivilStatusBaDinh);
         await tab.Page.GetByLabel("Mật khẩu").FillAsync(Dinh.Identity.Seeding.DemoAccounts.OfficerPassword);
-        await tab.Page.GetByLabel("Mã xác thực (nếu có)").FillAsync(Dinh.Tests.Infrastructure.Totp.Code(Dinh.Identity.Seeding.DemoAccounts.StaffTotpKey));
+        await tab.Page.GetByLabel("Mã xác thực (nếu có)").FillAsync(await Dinh.Tests.Infrastructure.StaffCodes.NextAsync(browser.App.ConnectionString, RegistryDriver.CivilStatusBaDinh));
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
         await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Tra cứu công dân");
 

@@ -58,7 +58,7 @@ public sealed class ServicesBrowserTests(BrowserApp browser) : IClassFixture<Bro
         await officer.Page.GotoAsync("/officer/dossiers");
         await officer.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(login);
         await officer.Page.GetByLabel("Mật khẩu").FillAsync(DemoAccounts.OfficerPassword);
-        await officer.Page.GetByLabel("Mã xác thực (nếu có)").FillAsync(Totp.Code(DemoAccounts.StaffTotpKey));
+        await officer.Page.GetByLabel("Mã xác thực (nếu có)").FillAsync(await StaffCodes.NextAsync(browser.App.ConnectionString, login));
         await officer.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
         await Expect(officer.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Hồ sơ cần xử lý");
         // The bundle's worker opens the step shortly after the previous one is approved.

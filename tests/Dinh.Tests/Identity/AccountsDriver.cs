@@ -8,11 +8,43 @@ namespace Dinh.Tests.Identity;
 /// <summary>Intent methods for sign-in: through the real login form, with antiforgery and, for staff, a TOTP code.</summary>
 public static class AccountsDriver
 {
+    private static readonly Dictionary<string, CookieContainer> StaffSessions = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A client signed in as the staff account: the session of an earlier call for the same database and login when
+    /// it is still valid (a TOTP code is good once, see <see cref="StaffCodes"/>), else a new sign-in.
+    /// </summary>
     public static async Task<HttpClient> SignInStaffAsync(DinhApp app, string login)
     {
-        var client = app.CreateClient(cookies: new CookieContainer());
-        using var response = await PostLoginAsync(client, login, DemoAccounts.OfficerPassword, Totp.Code(DemoAccounts.StaffTotpKey));
+        ArgumentNullException.ThrowIfNull(app);
+        var slot = app.ConnectionString + "\n" + login;
+        CookieContainer? cached;
+        lock (StaffSessions)
+        {
+            StaffSessions.TryGetValue(slot, out cached);
+        }
+        if (cached is not null)
+        {
+            var copy = new CookieContainer();
+            copy.Add(cached.GetAllCookies());
+            var reused = app.CreateClient(cookies: copy);
+            using var check = await reused.GetAsync(new Uri("/account", UriKind.Relative));
+            if (check.StatusCode == HttpStatusCode.OK)
+            {
+                return reused;
+            }
+            reused.Dispose();
+        }
+        var cookies = new CookieContainer();
+        var client = app.CreateClient(cookies: cookies);
+        using var response = await PostLoginAsync(client, login, DemoAccounts.OfficerPassword, await StaffCodes.NextAsync(app.ConnectionString, login));
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"staff sign-in as {login}: {(int)response.StatusCode}");
+        var kept = new CookieContainer();
+        kept.Add(cookies.GetAllCookies());
+        lock (StaffSessions)
+        {
+            StaffSessions[slot] = kept;
+        }
         return client;
     }
 

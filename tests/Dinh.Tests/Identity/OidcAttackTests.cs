@@ -438,6 +438,26 @@ public abstract partial class OidcAttackTests(DinhApp fixture)
         Assert.False(offline == HttpStatusCode.OK && offlineBody.TryGetProperty("refresh_token", out _), offlineBody.ToString());
     }
 
+    // 11b. The replay guard writes assertions in batches: the same assertion sent many times at once, so that copies
+    // share a batch, and distinct fresh assertions alongside it, must give exactly one token for the replayed one.
+    [Fact]
+    public async Task OidcAttack_the_same_assertion_sent_concurrently_gets_exactly_one_token()
+    {
+        var app = fixture.Require();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var clientId = await RegisterKeyClientAsync(app, key);
+        var issuer = await IssuerAsync(app);
+        var assertion = Assertion(clientId, issuer, key);
+
+        var replays = Enumerable.Range(0, 12).Select(_ => TokenAsync(app, KeyClient(clientId, assertion)));
+        var fresh = Enumerable.Range(0, 12).Select(_ => TokenAsync(app, KeyClient(clientId, Assertion(clientId, issuer, key))));
+        var answers = await Task.WhenAll(replays.Concat(fresh));
+
+        Assert.Equal(1, answers.Take(12).Count(a => a.Status == HttpStatusCode.OK));
+        Assert.All(answers.Take(12).Where(a => a.Status != HttpStatusCode.OK), a => Assert.Equal(Errors.InvalidClient, Error(a.Body)));
+        Assert.All(answers.Skip(12), a => Assert.True(a.Status == HttpStatusCode.OK, a.Body.ToString()));
+    }
+
     // --- Helpers ---------------------------------------------------------------------------------------------------
 
     private static async Task<HttpClient> SignedInAsync(DinhApp app, TestCitizen citizen)

@@ -154,7 +154,7 @@ public sealed partial class DinhCluster : IAsyncDisposable
         var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/login");
         using var response = await browser.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Login"] = login, ["password"] = DemoAccounts.OfficerPassword, ["code"] = Totp.Code(DemoAccounts.StaffTotpKey),
+            ["Login"] = login, ["password"] = DemoAccounts.OfficerPassword, ["code"] = await StaffCodes.NextAsync("cluster", login),
             ["ReturnUrl"] = "", ["__RequestVerificationToken"] = token,
         }));
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"sign-in as {login}: {(int)response.StatusCode}");
