@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -76,7 +75,7 @@ public abstract class HostedRegistryTests(DinhApp fixture)
     public async Task The_owner_creates_reads_lists_updates_and_deletes_records_through_the_Data_API_and_changes_are_audited()
     {
         var app = fixture.Require();
-        var citizen = await CitizenAccounts.CreateAsync(app, dateOfBirth: "1941-11-02");
+        var citizen = await CitizenAccounts.CreateAsync(app);
         using var owner = await ExchangeDriver.RegisterMemberAsync(app, "SLD");
         var code = await HostedRegistryDriver.LoadCopyAsync(app, owner.Identifier);
         using var client = await owner.ClientAsync(Purpose, "QD-2026-115");
@@ -191,7 +190,7 @@ public abstract class HostedRegistryTests(DinhApp fixture)
     public async Task Other_members_need_a_grant_reads_go_to_the_citizens_access_log_and_MyPersonalDataUsage_shows_them()
     {
         var app = fixture.Require();
-        var citizen = await CitizenAccounts.CreateAsync(app, dateOfBirth: "1941-11-02");
+        var citizen = await CitizenAccounts.CreateAsync(app);
         using var owner = await ExchangeDriver.RegisterMemberAsync(app, "SLD");
         using var reader = await ExchangeDriver.RegisterMemberAsync(app, "KBNN");
         using var stranger = await ExchangeDriver.RegisterMemberAsync(app, "OTHER");
