@@ -64,7 +64,9 @@ internal static class PersonalDataUsage
         var entries = await exchange.AccessLog.AsNoTracking()
             .Where(e => e.CitizenId == person.CitizenId && (e.Kind == AccessRecorder.Lookup || e.Kind == AccessRecorder.Verification)
                 && e.Fields.StartsWith(prefix))
-            .OrderByDescending(e => e.At).Take(MaxEntries).ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken);
+        // Ordered here: SQLite cannot order by a DateTimeOffset column; one person's entries in one registry are few.
+        entries = [.. entries.OrderByDescending(e => e.At).Take(MaxEntries)];
         // The answer is personal data too (who looked at the citizen): its release is audited, not logged as a read.
         recorder.Record(caller.Member, null, AccessRecorder.Lookup, "registry.usage.read", caller.Purpose, caller.CaseReference,
             [$"{databaseId}:myPersonalDataUsage", $"citizen:{person.CitizenId}"], legalBasis, http.TraceIdentifier);

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Dinh.Platform.Problems;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dinh.Exchange.HostedRegistries;
@@ -30,16 +28,8 @@ internal static class RegistryErrors
 
     public static readonly IReadOnlyList<ErrorDefinition> All = [RegistryNotFound, NoRecord, Invalid, NoGrant, Conflict, PersonUnknown];
 
-    public static ProblemHttpResult Problem(ErrorDefinition error, IDictionary<string, object?>? extensions = null)
-    {
-        var all = new Dictionary<string, object?> { ["code"] = error.Code };
-        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
-        {
-            all[key] = value;
-        }
-        return TypedResults.Problem(error.Detail(CultureInfo.CurrentUICulture), statusCode: error.Status, title: error.Title,
-            type: ErrorResponses.ProblemTypePrefix + error.Code, extensions: all);
-    }
+    public static ProblemHttpResult Problem(ErrorDefinition error, IDictionary<string, object?>? extensions = null) =>
+        ExchangeErrors.Problem(error, extensions);
 
     /// <summary>A 400 naming each invalid field (JSON path → error keys).</summary>
     public static ProblemHttpResult Fields(Dictionary<string, string[]> errors) =>

@@ -231,7 +231,8 @@ internal static class WriteRecords
         }
         if (write is not null)
         {
-            GovStackBody.Prefix("write", request.Schema.Validate(write, partial: true), errors);
+            // create's write.content is the whole record, so its missing required fields are named with the other errors.
+            GovStackBody.Prefix("write", request.Schema.Validate(write, partial: query), errors);
         }
         return errors.Count > 0 ? (null, null, null, RegistryErrors.Fields(errors)) : (request, find, write, null);
     }

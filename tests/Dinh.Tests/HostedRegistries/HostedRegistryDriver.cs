@@ -14,6 +14,9 @@ namespace Dinh.Tests.HostedRegistries;
 /// <summary>The shipped sample registry, copies of it under a code of each test's own, and GovStack calls.</summary>
 public static class HostedRegistryDriver
 {
+    // GovStack field names are the schema's, as written (`ID`): no camel-casing of the test's anonymous objects.
+    private static readonly JsonSerializerOptions AsWritten = new();
+
     public static string SampleDirectory => Path.Combine(ArchitectureTests.RepositoryRoot(), "samples", "registries", "btxh-hanoi");
 
     /// <summary>A member with a given identifier (the sample's registry.json names its owner).</summary>
@@ -66,7 +69,7 @@ public static class HostedRegistryDriver
 
     public static async Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(HttpClient client, HttpMethod method, string path, object body)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, body.GetType()) };
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, body.GetType(), options: AsWritten) };
         var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode < 500, text);

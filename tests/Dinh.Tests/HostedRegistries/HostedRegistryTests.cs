@@ -25,6 +25,7 @@ public abstract class HostedRegistryTests(DinhApp fixture)
     public async Task dinh_registries_load_loads_the_sample_and_a_rerun_changes_nothing()
     {
         var app = fixture.Require();
+        // The sample names this owner; the member must exist before the load.
         using var owner = await HostedRegistryDriver.RegisterMemberAsync(app, "VN/GOV/SLDTBXH-HN/btxh");
 
         var first = await app.RunDinhAsync("registries", "load", HostedRegistryDriver.SampleDirectory);
@@ -38,10 +39,12 @@ public abstract class HostedRegistryTests(DinhApp fixture)
         Assert.Contains("0 records created, 0 updated, 5 unchanged.", second.Output, StringComparison.Ordinal);
         Assert.Equal(auditAfterFirst, await AuditCountAsync(app, "registry.record."));
         Assert.Contains("BTXH-HN/1.0", list.Output, StringComparison.Ordinal);
-        using var client = await owner.ClientAsync(Purpose);
-        var (read, body) = await HostedRegistryDriver.PostAsync(client, "/data/BTXH-HN/1.0/read", new { query = new { content = new { ID = "BTXH-HN-000003" } } });
-        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        Assert.Equal("Lê Minh Khoa", body.GetProperty("content").GetProperty("fullName").GetString());
+        // The API is exercised by the tests below; here the loaded record is checked where it is stored.
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HostedRegistriesDbContext>();
+        var record = await db.Records.SingleAsync(r => r.RecordKey == "BTXH-HN-000003" && db.Registries.Any(x => x.Id == r.RegistryId && x.Code == "BTXH-HN"));
+        Assert.Equal("Lê Minh Khoa", JsonNode.Parse(record.Content)!["fullName"]!.GetValue<string>());
+        Assert.Equal("001205004512", record.SubjectPersonalIdNumber);
     }
 
     [Fact]
@@ -129,7 +132,8 @@ public abstract class HostedRegistryTests(DinhApp fixture)
 
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var audit = await scope.ServiceProvider.GetRequiredService<HostedRegistriesDbContext>().Set<AuditRecord>().AsNoTracking()
-            .Where(r => r.Subject == $"citizen:{citizen.CitizenId}" && r.Action.StartsWith("registry.record.")).OrderBy(r => r.OccurredAt).ToListAsync();
+            .Where(r => r.Subject == $"citizen:{citizen.CitizenId}" && r.Action.StartsWith("registry.record.")).ToListAsync();
+        audit = [.. audit.OrderBy(r => r.OccurredAt)];
         Assert.Equal(["registry.record.created", "registry.record.updated", "registry.record.updated", "registry.record.deleted"], audit.Select(a => a.Action));
         Assert.All(audit, a => Assert.Equal(($"member:{owner.Identifier}", Purpose), (a.Actor, a.Purpose)));
         Assert.Contains("Nghị định 20/2021/NĐ-CP", audit[0].LegalBasis, StringComparison.Ordinal);
@@ -236,7 +240,7 @@ public abstract class HostedRegistryTests(DinhApp fixture)
             (usageBad.StatusCode, usageBadBody.GetProperty("errors").GetProperty("userId")[0].GetString()));
         Assert.Equal(HttpStatusCode.NotFound, usageNobody.StatusCode);
 
-        var (log, audit) = await ExchangeTests.RecordsAsync(app, citizen.CitizenId);
+        var (log, _) = await ExchangeTests.RecordsAsync(app, citizen.CitizenId);
         var logged = Assert.Single(log, e => e.Kind == "lookup");
         Assert.Equal((reader.Identifier, "allowance-disbursement", "CHI-2026-11"), (logged.MemberIdentifier, logged.Purpose, logged.CaseReference));
         Assert.StartsWith($"{code}/BTXH-HN-000300 ID personalIdNumber fullName", logged.Fields, StringComparison.Ordinal);
@@ -247,7 +251,6 @@ public abstract class HostedRegistryTests(DinhApp fixture)
             && r.LegalBasis == "Thông tư 02/2021/TT-BLĐTBXH, Điều 9");
         Assert.Contains(all, r => r.Action == "registry.refused" && r.Actor == $"member:{stranger.Identifier}");
         Assert.Contains(all, r => r.Action == "registry.refused" && r.Actor == $"member:{reader.Identifier}" && r.Purpose == "marketing");
-        Assert.NotEmpty(audit);
     }
 
     [Fact]
