@@ -1,6 +1,7 @@
 using Dinh.Platform.Auditing;
 using Dinh.Exchange.Access;
 using Dinh.Exchange.Events;
+using Dinh.Exchange.HostedRegistries;
 using Dinh.Exchange.Members;
 using Dinh.Exchange.Persistence;
 using Dinh.Exchange.Persons;
@@ -29,6 +30,7 @@ public static class ExchangeSetup
         services.AddScoped<CitizenConsents>();
         services.AddScoped<MemberAdministration>();
         services.AddScoped<EventFanOut>();
+        services.AddHostedRegistries(configuration);
         services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddSingleton<WebhookDispatcher>();
@@ -52,6 +54,7 @@ public static class ExchangeSetup
         EventFeed.Map(api);
         Records.PutSectorRecord.Map(api);
         Records.GetSectorRecords.Map(api);
+        endpoints.MapHostedRegistries();
         return endpoints;
     }
 }

@@ -20,6 +20,7 @@ internal sealed record DesignContexts(string Name, Func<DatabaseProvider, DbCont
         new("Identity", provider => new AccountsDbContext(Options<AccountsDbContext>(provider), Trail)),
         new("Services", provider => new ServicesDbContext(Options<ServicesDbContext>(provider), Trail)),
         new("Exchange", provider => new ExchangeDbContext(Options<ExchangeDbContext>(provider), Trail)),
+        new("HostedRegistries", provider => new Dinh.Exchange.HostedRegistries.HostedRegistriesDbContext(Options<Dinh.Exchange.HostedRegistries.HostedRegistriesDbContext>(provider), Trail)),
     ];
 
     public static DbContextOptions<T> Options<T>(DatabaseProvider provider) where T : DbContext =>

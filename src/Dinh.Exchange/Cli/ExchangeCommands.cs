@@ -16,7 +16,7 @@ public static class ExchangeCommands
     public static IEnumerable<Command> Create(VerbRunner run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return [Members(run), Grants(run)];
+        return [Members(run), Grants(run), HostedRegistries.RegistryCommands.Create(run)];
     }
 
     private static Func<ParseResult, CancellationToken, Task<int>> With(VerbRunner run, Func<ParseResult, MemberAdministration, ExchangeDbContext, CancellationToken, Task<int>> action) =>
