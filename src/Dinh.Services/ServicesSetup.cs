@@ -31,6 +31,7 @@ public static class ServicesSetup
         services.AddSingleton<IAttachmentScanner, DevelopmentAttachmentScanner>();
         services.AddSingleton<DevelopmentPaymentGateway>();
         services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<DevelopmentPaymentGateway>());
+        DevelopmentAdapterGuard.Add(services);
         services.AddHostedService<BundleWorker>();
         services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/citizen/services", "Dịch vụ công trực tuyến", "Online public services",
             "Tìm thủ tục, nộp hồ sơ (dữ liệu đã có được điền sẵn), nộp liên thông khai sinh, khai tử.",

@@ -197,6 +197,82 @@ public abstract class ServicesTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task Approving_a_marriage_links_both_spouses_in_the_approval_transaction_on_one_audit_chain()
+    {
+        var (applicant, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var civil = await Portal.SignInOfficerAsync(CivilStatusBaDinh);
+        var spouse = await RegistryDriver.RegisterBirthAsync(civil, RegistryDriver.UniqueName("Anh"), "1988-03-04");
+        var fields = new Dictionary<string, string>
+        {
+            ["spousePersonalIdNumber"] = spouse.GetProperty("personalIdNumber").GetString()!, ["unitCode"] = RegistryDriver.BaDinh,
+        };
+        using var submit = await SubmitAsync(citizen, "marriage-registration", fields);
+        var dossier = await OkAsync(submit, HttpStatusCode.Created);
+        var receipt = dossier.GetProperty("receiptCode").GetString()!;
+
+        var approved = await DecideOkAsync(civil, await DecideOkAsync(civil, dossier, "accept"), "approve");
+
+        Assert.Equal("Approved", approved.GetProperty("status").GetString());
+        var wife = await RegistryDriver.GetAsync(civil, applicant.CitizenId);
+        var husband = await RegistryDriver.GetAsync(civil, RegistryDriver.Id(spouse));
+        Assert.Equal(RegistryDriver.Id(spouse).ToString(), wife.GetProperty("spouseId").GetString());
+        Assert.Equal(applicant.CitizenId.ToString(), husband.GetProperty("spouseId").GetString());
+        var marriage = Assert.Single(wife.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "Marriage");
+        Assert.Contains(receipt, marriage.GetProperty("legalBasis").GetString(), StringComparison.Ordinal);
+        // The registry's records and the dossier's approval were written in one transaction, on one audit chain (so
+        // two approvals can never hold two chain heads in opposite order).
+        var approval = await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .Where(r => r.Action == "services.dossier.approve" && r.Details!.Contains(receipt)).SingleAsync());
+        var sameRequest = await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .Where(r => r.RequestId == approval.RequestId).Select(r => new { r.Action, r.ChainId, r.LegalBasis }).ToListAsync());
+        Assert.Equal(2, sameRequest.Count(r => r.Action == "registry.marriage.registered" && r.LegalBasis!.Contains(receipt, StringComparison.Ordinal)));
+        Assert.Single(sameRequest.Select(r => r.ChainId).Distinct());
+
+        // A second marriage of the same (now married) spouse: the registry refuses, nothing is written, the dossier waits.
+        var (_, other) = await Portal.CitizenWithHouseholdAsync();
+        using var again = await SubmitAsync(other, "marriage-registration", fields);
+        var second = await DecideOkAsync(civil, await OkAsync(again, HttpStatusCode.Created), "accept");
+        using var refused = await DecideAsync(civil, second, "approve");
+        var problem = await RegistryDriver.ProblemAsync(refused, HttpStatusCode.Conflict, "DINH-SVC-0010");
+        Assert.Equal("DINH-REG-0004", problem.GetProperty("registryCode").GetString());
+        var unchanged = await OkAsync(await civil.GetAsync($"/api/services/officer/dossiers/{second.GetProperty("id").GetGuid()}"));
+        Assert.Equal("InReview", unchanged.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Approving_a_residence_deregistration_ends_the_permanent_residence_with_the_dossier_as_legal_basis()
+    {
+        var (applicant, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var police = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        var fields = new Dictionary<string, string>
+        {
+            ["subjectPersonalIdNumber"] = applicant.Number, ["reason"] = "Định cư ở nước ngoài", ["unitCode"] = RegistryDriver.BaDinh,
+        };
+        using var submit = await SubmitAsync(citizen, "residence-deregistration", fields);
+        var dossier = await OkAsync(submit, HttpStatusCode.Created);
+        var receipt = dossier.GetProperty("receiptCode").GetString()!;
+
+        var approved = await DecideOkAsync(police, await DecideOkAsync(police, dossier, "accept"), "approve");
+
+        Assert.Equal("Approved", approved.GetProperty("status").GetString());
+        using var steward = await Portal.SignInOfficerAsync(RegistryDriver.StewardHanoi);
+        var record = await RegistryDriver.GetAsync(steward, applicant.CitizenId);
+        Assert.Equal(JsonValueKind.Null, record.GetProperty("household").ValueKind);
+        var permanent = Assert.Single(record.GetProperty("residences").EnumerateArray(), r => r.GetProperty("kind").GetString() == "Permanent");
+        Assert.False(permanent.GetProperty("active").GetBoolean());
+        Assert.Equal("Định cư ở nước ngoài", permanent.GetProperty("endReason").GetString());
+        var basis = await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .Where(r => r.Subject == $"citizen:{applicant.CitizenId}" && r.Action == "registry.residence.deregistered").Select(r => r.LegalBasis).SingleAsync());
+        Assert.Contains(receipt, basis, StringComparison.Ordinal);
+
+        // Nothing left to deregister: the registry refuses and the second dossier is not approved.
+        using var again = await SubmitAsync(citizen, "residence-deregistration", fields);
+        var second = await DecideOkAsync(police, await OkAsync(again, HttpStatusCode.Created), "accept");
+        using var refused = await DecideAsync(police, second, "approve");
+        await RegistryDriver.ProblemAsync(refused, HttpStatusCode.Conflict, "DINH-SVC-0010");
+    }
+
+    [Fact]
     public async Task Two_officers_deciding_the_same_version_one_wins_the_other_gets_409()
     {
         var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
