@@ -157,8 +157,11 @@ static async Task<int> RunAsync(Dictionary<string, string> o)
     });
     var approvals = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
     using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("timeout", "1800"), CultureInfo.InvariantCulture)));
-    var working = officerSessions.Select(s => WorkQueueAsync(http, s.Login, s.Cookie, bundles, approvals, errors, stop.Token)).ToList();
+    // Each officer is done after one approval per bundle that was accepted (all of them, unless submissions failed).
+    var expected = new System.Runtime.CompilerServices.StrongBox<int>(bundles);
+    var working = officerSessions.Select(s => WorkQueueAsync(http, s.Login, s.Cookie, expected, approvals, errors, stop.Token)).ToList();
     await submitting;
+    Volatile.Write(ref expected.Value, submitted);
     var submitBundleSeconds = clock.Elapsed.TotalSeconds;
     try
     {
@@ -176,11 +179,11 @@ static async Task<int> RunAsync(Dictionary<string, string> o)
 }
 
 // An officer's loop: read the queue, accept and approve each dossier in it, until `expected` approvals are done.
-static async Task WorkQueueAsync(HttpClient http, string login, string cookie, int expected, ConcurrentDictionary<string, int> approvals, Errors errors,
-    CancellationToken ct)
+static async Task WorkQueueAsync(HttpClient http, string login, string cookie, System.Runtime.CompilerServices.StrongBox<int> expected,
+    ConcurrentDictionary<string, int> approvals, Errors errors, CancellationToken ct)
 {
     approvals[login] = 0;
-    while (approvals[login] < expected)
+    while (approvals[login] < Volatile.Read(ref expected.Value))
     {
         ct.ThrowIfCancellationRequested();
         using var queueRequest = new HttpRequestMessage(HttpMethod.Get, "/api/services/officer/queue");
