@@ -68,7 +68,7 @@ internal static class CatalogueApi
         {
             spec = null;
         }
-        return await AddVersionAsync(spec, http, db, catalogue, clock, cancellationToken);
+        return await StoreVersionAsync(spec, http, db, catalogue, clock, cancellationToken);
     }
 
     /// <summary>The same, from the JSON an administrator pasted or uploaded on the page.</summary>
@@ -88,10 +88,10 @@ internal static class CatalogueApi
         {
             spec = null;
         }
-        return await AddVersionAsync(spec, http, db, catalogue, clock, cancellationToken);
+        return await StoreVersionAsync(spec, http, db, catalogue, clock, cancellationToken);
     }
 
-    private static async Task<Results<Created<ProcedureSummary>, ValidationProblem, ProblemHttpResult>> AddVersionAsync(ProcedureSpec? spec, HttpContext http,
+    private static async Task<Results<Created<ProcedureSummary>, ValidationProblem, ProblemHttpResult>> StoreVersionAsync(ProcedureSpec? spec, HttpContext http,
         ServicesDbContext db, ProcedureCatalogue catalogue, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (spec is null)

@@ -73,7 +73,9 @@ internal static class ResultDocuments
     {
         var approved = await db.Dossiers.AsNoTracking().Include(d => d.Transitions)
             .Where(d => d.ApplicantAccountId == accountId && d.Status == DossierStatus.Approved && d.ResultJson != null)
-            .OrderByDescending(d => d.DecidedAt).Take(200).ToListAsync(cancellationToken);
+            .OrderByDescending(d => d.Id).Take(200).ToListAsync(cancellationToken);
+        // Newest decision first, ordered here: SQLite cannot order by a DateTimeOffset column.
+        approved = approved.OrderByDescending(d => d.DecidedAt).ToList();
         var documents = new List<ResultDocumentView>();
         foreach (var dossier in approved)
         {
