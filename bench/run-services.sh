@@ -148,7 +148,8 @@ for _ in $(seq 120); do
   waited_ms=$((waited_ms + 500))
 done
 rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$server_pid/status")
-children=$("${psql[@]}" -d services -At -c "SELECT count(*) FROM citizens c JOIN accounts a ON a.citizen_id = c.mother_id WHERE c.created_at > now() - interval '1 day' AND EXISTS (SELECT 1 FROM household_members m WHERE m.citizen_id = c.id AND m.left_on IS NULL)")
+children=$("${psql[@]}" -d services -At -c "SELECT count(*) FROM service_dossiers WHERE procedure_code = 'birth-registration' AND status = 4")
+residences=$("${psql[@]}" -d services -At -c "SELECT count(*) FROM service_dossiers WHERE procedure_code = 'permanent-residence' AND status = 4")
 cards=$("${psql[@]}" -d services -At -c "SELECT count(*) FROM service_dossiers WHERE procedure_code = 'child-health-insurance' AND status = 4")
 stored=$("${psql[@]}" -d services -At -c "SELECT count(*) FROM service_dossiers WHERE procedure_code = 'criminal-record-certificate'")
 phase "bundles closed (waited $waited_ms ms after the last approval)"
@@ -170,7 +171,7 @@ awk -v tps="$tps" -v pglat="$pg_latency" -v per_s="$(field per_s "$d")" -v count
   printf "%-58s %9.2f %8s %8s %8s %7d %8s\n", "birth bundles end to end (" bsub " in " sprintf("%.1f", total) " s; 3 officers)", bsub / total, "-", "-", "-", berr, "-"
   printf "server VmRSS at the end: %.0f MiB\n", rss / 1024
 }'
-echo "dossiers stored: $stored criminal-record requests; children registered with a permanent residence: $children; health-insurance cards issued: $cards"
+echo "dossiers stored: $stored criminal-record requests; births registered: $children; permanent residences registered: $residences; health-insurance cards issued: $cards"
 echo "approvals per officer: $(field approvals "$b")"
 echo "incomplete bundles: $incomplete (target: 0) $([ "$incomplete" = 0 ] && echo met || echo 'NOT met')"
 printf 'total %.0f s\n' "$(( ($(now) - began) / 1000000 ))e-3"
