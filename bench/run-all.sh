@@ -3,7 +3,9 @@
 #   bench/run-all.sh                 # the figures of docs/performance.md (1,000,000 citizens; 10,000,000 when cached)
 #   bench/run-all.sh --quick         # a smoke run at small sizes and short durations (checks the harness, not figures)
 #   bench/run-all.sh --only lookup,token
-# Builds Release once, then runs audit, import, lookup (1M, and 10M if its database is cached), token, login and exchange, each
+#   bench/run-all.sh --only services  # the portal: 10,000 dossiers and 1,000 birth bundles (--quick: 500 and 50)
+# Builds Release once, then runs audit, import, lookup (1M, and 10M if its database is cached), token, login, exchange and
+# services, each
 # under a time cap; every script starts its own throw-away PostgreSQL and servers on loopback and stops them (trap on
 # exit). Prints each script's figure lines (one per figure, with its ratio to the peer measured in that script) and
 # the time each took; the full output of each goes to bench/out/all-<stamp>/<scenario>.txt.
@@ -93,6 +95,13 @@ wanted login && DINH_BENCH_SECONDS=$seconds DINH_BENCH_ROUNDS=$rounds run login 
 # Exchange: member lookup and verification (with and without the audit) against pgbench -S, then the events to three
 # webhook subscribers, one of them down for a minute.
 wanted exchange && DINH_BENCH_SECONDS=$seconds DINH_BENCH_EVENTS=$events DINH_BENCH_DOWN=$down run exchange 1200 "$root/bench/run-exchange.sh"
+if wanted services; then
+  if [ "$quick" = 1 ]; then
+    DINH_BENCH_CITIZENS=3000 DINH_BENCH_SECONDS=$seconds run services 900 "$root/bench/run-services.sh" 500 50
+  else
+    DINH_BENCH_SECONDS=$seconds run services 2400 "$root/bench/run-services.sh" 10000 1000
+  fi
+fi
 
 total=$(( $(date +%s) - began ))
 {

@@ -64,7 +64,7 @@ pg_temp_start "$pg_port" >&2
 pg_started=1
 # Production (plain HTTP is allowed on loopback only), with the demo population and demo accounts seeded on start.
 export Dinh__Database__Provider=Postgres ConnectionStrings__Dinh="$DINH_TEST_POSTGRES"
-export ASPNETCORE_ENVIRONMENT=Production Dinh__Oidc__RequireHttps=false Dinh__Messaging__Dispatch=false Dinh__Oidc__Issuer="$base/"
+export ASPNETCORE_ENVIRONMENT=Production Dinh__Services__AllowDevelopmentAdapters=true Dinh__Oidc__RequireHttps=false Dinh__Messaging__Dispatch=false Dinh__Oidc__Issuer="$base/"
 export Dinh__Demo__Seed=true Dinh__Demo__Accounts=true
 timeout 300 "${dinh[@]}" db migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
 "${dinh[@]}" serve --urls "$base" >"$out/login-server.log" 2>&1 &

@@ -110,7 +110,7 @@ start_dinh() {
   pg_temp_start "$pg_port" >&2 || return 1
   pg_started=1
   export Dinh__Database__Provider=Postgres ConnectionStrings__Dinh="$DINH_TEST_POSTGRES"
-  export ASPNETCORE_ENVIRONMENT=Production Dinh__Oidc__RequireHttps=false Dinh__Oidc__Issuer="http://127.0.0.1:$dinh_port/"
+  export ASPNETCORE_ENVIRONMENT=Production Dinh__Services__AllowDevelopmentAdapters=true Dinh__Oidc__RequireHttps=false Dinh__Oidc__Issuer="http://127.0.0.1:$dinh_port/"
   # The bench instance sends no SMS or e-mail: without this, Production refuses to start without real senders.
   export Dinh__Messaging__Dispatch=false
   export Dinh__Demo__Accounts=false Dinh__Demo__Seed=false

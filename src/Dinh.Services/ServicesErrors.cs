@@ -49,12 +49,14 @@ internal static class ServicesErrors
         "Thông báo thanh toán không hợp lệ (sai chữ ký hoặc số tiền) và đã bị từ chối.", "The payment notification is not valid (signature or amount) and was refused.");
     public static readonly ErrorDefinition FeeNotPaid = new("DINH-SVC-0018", 409, "Fee not paid",
         "Hồ sơ chưa nộp lệ phí nên chưa thể phê duyệt.", "The fee has not been paid, so the dossier cannot be approved.");
+    public static readonly ErrorDefinition NoResult = new("DINH-SVC-0019", 404, "No result document",
+        "Hồ sơ chưa có kết quả (chưa được phê duyệt).", "The dossier has no result yet (it is not approved).");
 
     public static readonly IReadOnlyList<ErrorDefinition> All =
     [
         Invalid, CitizenSignInRequired, DossierNotFound, StaleVersion, WrongState, ClaimedByAnother, OfficerSignInRequired,
         OutsideJurisdiction, ProcedureNotFound, RegistryRefused, AdministratorRequired, IdempotencyConflict, NoHousehold, AttachmentTooLarge,
-        AttachmentType, AttachmentInfected, PaymentForged, FeeNotPaid,
+        AttachmentType, AttachmentInfected, PaymentForged, FeeNotPaid, NoResult,
     ];
 
     public static ProblemHttpResult Problem(ErrorDefinition error, string? detail = null, IDictionary<string, object?>? extra = null)

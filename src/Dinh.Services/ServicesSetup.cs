@@ -31,6 +31,7 @@ public static class ServicesSetup
         services.AddSingleton<IAttachmentScanner, DevelopmentAttachmentScanner>();
         services.AddSingleton<DevelopmentPaymentGateway>();
         services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<DevelopmentPaymentGateway>());
+        DevelopmentAdapterGuard.Add(services);
         services.AddHostedService<BundleWorker>();
         services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/citizen/services", "Dịch vụ công trực tuyến", "Online public services",
             "Tìm thủ tục, nộp hồ sơ (dữ liệu đã có được điền sẵn), nộp liên thông khai sinh, khai tử.",
@@ -40,6 +41,10 @@ public static class ServicesSetup
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/dossiers", "Hồ sơ cần xử lý", "Dossiers to process",
             "Hàng đợi của cơ quan và địa bàn, hạn sớm nhất trước; tiếp nhận, yêu cầu bổ sung, từ chối, phê duyệt.",
             "Your agency's and jurisdiction's queue, earliest deadline first; accept, request a supplement, reject, approve."));
+        services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/procedures", "Định nghĩa thủ tục", "Procedure definitions",
+            "Danh mục thủ tục và các phiên bản; thêm phiên bản mới (JSON, có kiểm tra).", "The catalogue and its versions; add a version (JSON, validated)."));
+        services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/holidays", "Ngày nghỉ lễ", "Public holidays",
+            "Bảng ngày nghỉ theo năm dùng để tính thời hạn.", "The yearly holiday table deadlines are computed with."));
         return services;
     }
 
@@ -49,6 +54,7 @@ public static class ServicesSetup
         CatalogueApi.Map(api);
         SubmitDossier.Map(api);
         MyDossiers.Map(api);
+        ResultDocuments.Map(api);
         SubmitBundle.Map(api);
         ProcessDossier.Map(api);
         AttachDocument.Map(api);

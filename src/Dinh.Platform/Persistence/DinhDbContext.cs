@@ -18,6 +18,13 @@ public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTr
     // One chain per context instance: appends from one unit of work stay in order and lock one head only.
     private int? _chain;
 
+    // Contexts that share one transaction (the portal's approval writes through the registry's context on its own
+    // connection and transaction) append to one chain: the first to seal picks it, the others join it. A transaction
+    // then holds at most one chain head, so two such transactions can never wait on each other's heads in opposite
+    // order (a deadlock PostgreSQL would break by aborting one of them).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, System.Runtime.CompilerServices.StrongBox<int>>
+        TransactionChains = new();
+
     protected AuditTrail AuditTrail { get; } = auditTrail;
 
     public void Audit(AuditEvent audit)
@@ -178,9 +185,10 @@ public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTr
 
     private async Task<AuditChainHead> SealAsync(List<AuditRecord> pending, CancellationToken cancellationToken)
     {
-        var chain = _chain ??= Random.Shared.Next(AuditTrail.Chains);
         var connection = Database.GetDbConnection();
         var transaction = Database.CurrentTransaction!.GetDbTransaction();
+        var chain = TransactionChains.GetValue(transaction,
+            _ => new System.Runtime.CompilerServices.StrongBox<int>(_chain ??= Random.Shared.Next(AuditTrail.Chains))).Value;
 
         var (sequence, previous) = await LockHeadAsync(connection, transaction, chain, cancellationToken);
         foreach (var record in pending)

@@ -20,6 +20,13 @@ public sealed record PermanentResidenceRegistration(Guid CitizenId, Guid Househo
 /// <summary>A death as a dossier declares it: the deceased's registry id, the date and the registering commune.</summary>
 public sealed record DeathRegistration(Guid CitizenId, DateOnly DateOfDeath, string RegistrationUnitCode, string ReceiptCode, string LegalBasis);
 
+/// <summary>A marriage as a dossier declares it: both spouses' registry ids, the registering commune and the date.</summary>
+public sealed record MarriageRegistration(Guid CitizenId, Guid SpouseId, DateOnly RegisteredOn, string RegistrationUnitCode, string ReceiptCode,
+    string LegalBasis);
+
+/// <summary>A deregistration of permanent residence for a ground other than death (Law on Residence 2020 Art. 24).</summary>
+public sealed record ResidenceDeregistration(Guid CitizenId, string Reason, string ReceiptCode, string LegalBasis);
+
 /// <summary>Where a citizen is permanently registered: the household and its commune.</summary>
 public sealed record PermanentHousehold(Guid HouseholdId, string UnitCode, string AddressLine);
 
@@ -154,6 +161,75 @@ public sealed class CivilRegistration(DbContextOptions<RegistryDbContext> option
                 death.LegalBasis, newHeadId: null, clock.GetUtcNow(), cancellationToken) is { } error)
         {
             return RegistryWrite.Failed(error.Code);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return new RegistryWrite(citizen.Id, citizen.PersonalIdNumber, null);
+    }
+
+    /// <summary>
+    /// Marriage registration: the registry's own rule (both living and unmarried) and links (each spouse names the
+    /// other, the event recorded), in the caller's transaction.
+    /// </summary>
+    public async Task<RegistryWrite> RegisterMarriageAsync(DbTransaction transaction, HttpContext http, OfficerPrincipal officer, MarriageRegistration marriage,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(marriage);
+        await using var db = await EnlistAsync(transaction, cancellationToken);
+        var access = new RegistryAccess(db, clock);
+        var signedIn = Signed(officer);
+        if (!signedIn.May(OfficerTask.CivilStatus) || !await access.CoversAsync(signedIn, marriage.RegistrationUnitCode, cancellationToken))
+        {
+            return RegistryWrite.Failed(CitizenErrors.OutsideJurisdiction.Code);
+        }
+        var citizen = await db.Citizens.FirstOrDefaultAsync(c => c.Id == marriage.CitizenId, cancellationToken);
+        if (citizen is null)
+        {
+            return RegistryWrite.Failed(CitizenErrors.CitizenNotFound.Code, "applicantPersonalIdNumber");
+        }
+        var spouse = await db.Citizens.FirstOrDefaultAsync(c => c.Id == marriage.SpouseId, cancellationToken);
+        if (spouse is null)
+        {
+            return RegistryWrite.Failed(CitizenErrors.CitizenNotFound.Code, "spousePersonalIdNumber");
+        }
+        if (!RegisterMarriage.Record(db, http, signedIn, citizen, spouse, marriage.RegisteredOn, marriage.RegistrationUnitCode,
+                Purpose(marriage.ReceiptCode), marriage.LegalBasis, clock.GetUtcNow()))
+        {
+            return RegistryWrite.Failed(CitizenErrors.StateRefused.Code, "spousePersonalIdNumber");
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return new RegistryWrite(citizen.Id, citizen.PersonalIdNumber, null);
+    }
+
+    /// <summary>
+    /// Deregistration of permanent residence (xóa đăng ký thường trú) for a ground other than death, by the police of
+    /// the household's commune: the citizen leaves the household and the residence ends with the ground given. A
+    /// household head whose household has other members is refused until the registry names a new head.
+    /// </summary>
+    public async Task<RegistryWrite> DeregisterPermanentResidenceAsync(DbTransaction transaction, HttpContext http, OfficerPrincipal officer,
+        ResidenceDeregistration deregistration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deregistration);
+        await using var db = await EnlistAsync(transaction, cancellationToken);
+        var access = new RegistryAccess(db, clock);
+        var signedIn = Signed(officer);
+        var citizen = await db.Citizens.FirstOrDefaultAsync(c => c.Id == deregistration.CitizenId, cancellationToken);
+        if (citizen is null)
+        {
+            return RegistryWrite.Failed(CitizenErrors.CitizenNotFound.Code, "subjectPersonalIdNumber");
+        }
+        var (_, household) = await HouseholdMembership.ActiveAsync(db, citizen.Id, cancellationToken);
+        if (household is null)
+        {
+            return RegistryWrite.Failed(CitizenErrors.StateRefused.Code, "subjectPersonalIdNumber");
+        }
+        if (!signedIn.May(OfficerTask.Residence) || !await access.CoversAsync(signedIn, household.UnitCode, cancellationToken))
+        {
+            return RegistryWrite.Failed(CitizenErrors.OutsideJurisdiction.Code);
+        }
+        if (await Deregister.RecordAsync(db, http, signedIn, citizen, access.Today, deregistration.Reason, Purpose(deregistration.ReceiptCode),
+                deregistration.LegalBasis, newHeadId: null, clock.GetUtcNow(), cancellationToken) is { } error)
+        {
+            return RegistryWrite.Failed(error.Code, "subjectPersonalIdNumber");
         }
         await db.SaveChangesAsync(cancellationToken);
         return new RegistryWrite(citizen.Id, citizen.PersonalIdNumber, null);

@@ -60,18 +60,32 @@ internal static class RegisterMarriage
         {
             return CitizenErrors.Problem(CitizenErrors.StaleVersion);
         }
-        if (citizen!.Status != CitizenStatus.Living || citizen.SpouseId is not null || spouse!.Status != CitizenStatus.Living || spouse.SpouseId is not null)
+        if (!Record(db, http, officer, citizen!, spouse!, on!.Value, unit!, purpose, legalBasis, clock.GetUtcNow()))
         {
             return CivilStatusEvents.Refused("Cả hai người phải còn sống và chưa có vợ/chồng.", "Both people must be living and unmarried.");
         }
-        var now = clock.GetUtcNow();
+        return await CivilStatusEvents.SaveAsync(db, access, http, citizen!, cancellationToken);
+    }
+
+    /// <summary>
+    /// The marriage itself, shared with the portal's write contract: both living and unmarried, each linked to the
+    /// other, the event and both versions recorded. Nothing is saved; false (and nothing changed) if the state refuses.
+    /// </summary>
+    internal static bool Record(RegistryDbContext db, HttpContext http, SignedInOfficer officer, Citizen citizen, Citizen spouse, DateOnly on,
+        string unit, string purpose, string legalBasis, DateTimeOffset now)
+    {
+        if (citizen.Id == spouse.Id || citizen.Status != CitizenStatus.Living || citizen.SpouseId is not null
+            || spouse.Status != CitizenStatus.Living || spouse.SpouseId is not null)
+        {
+            return false;
+        }
         var before = CitizenHistory.Snapshot(citizen);
         var spouseBefore = CitizenHistory.Snapshot(spouse);
         citizen.Marry(spouse.Id);
         spouse.Marry(citizen.Id);
-        CivilStatusEvents.Add(db, CivilStatusEventKind.Marriage, citizen, spouse.Id, on!.Value, unit!, officer, legalBasis, now);
+        CivilStatusEvents.Add(db, CivilStatusEventKind.Marriage, citizen, spouse.Id, on, unit, officer, legalBasis, now);
         CitizenHistory.Record(db, http, citizen, officer, "registry.marriage.registered", legalBasis, purpose, before, now);
         CitizenHistory.Record(db, http, spouse, officer, "registry.marriage.registered", legalBasis, purpose, spouseBefore, now);
-        return await CivilStatusEvents.SaveAsync(db, access, http, citizen, cancellationToken);
+        return true;
     }
 }

@@ -48,19 +48,35 @@ internal static class Deregister
         {
             return CitizenErrors.Problem(CitizenErrors.StaleVersion);
         }
-        if (await HouseholdMembership.LeaveAsync(db, id, on!.Value, request.NewHeadId, cancellationToken) is { } householdError)
+        if (await RecordAsync(db, http, officer, citizen!, on!.Value, reason!, purpose, legalBasis, request.NewHeadId, clock.GetUtcNow(),
+                cancellationToken) is { } error)
         {
-            return CitizenErrors.Problem(householdError);
+            return CitizenErrors.Problem(error);
         }
-        var now = clock.GetUtcNow();
-        var before = CitizenHistory.Snapshot(citizen!);
-        var ended = await HouseholdMembership.EndResidencesAsync(db, id, on.Value, reason!, cancellationToken, ResidenceKind.Permanent);
+        return await Events.CivilStatusEvents.SaveAsync(db, access, http, citizen!, cancellationToken);
+    }
+
+    /// <summary>
+    /// The deregistration itself, shared with the portal's write contract: the citizen leaves the household (a head
+    /// with members needs <paramref name="newHeadId"/>) and the permanent residence ends with the ground given. Nothing
+    /// is saved; a refusal returns its error (no permanent residence: DINH-REG-0004).
+    /// </summary>
+    internal static async Task<Dinh.Platform.Problems.ErrorDefinition?> RecordAsync(RegistryDbContext db, HttpContext http, SignedInOfficer officer,
+        Citizen citizen, DateOnly on, string reason, string purpose, string legalBasis, Guid? newHeadId, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (await HouseholdMembership.LeaveAsync(db, citizen.Id, on, newHeadId, cancellationToken) is { } householdError)
+        {
+            return householdError;
+        }
+        var before = CitizenHistory.Snapshot(citizen);
+        var ended = await HouseholdMembership.EndResidencesAsync(db, citizen.Id, on, reason, cancellationToken, ResidenceKind.Permanent);
         if (ended.Count == 0)
         {
-            return CitizenErrors.Problem(CitizenErrors.StateRefused);
+            return CitizenErrors.StateRefused;
         }
-        CitizenHistory.Record(db, http, citizen!, officer, "registry.residence.deregistered", legalBasis, purpose, before, now,
+        CitizenHistory.Record(db, http, citizen, officer, "registry.residence.deregistered", legalBasis, purpose, before, now,
             extraBefore: ended, extraAfter: ended.ToDictionary(e => e.Key, _ => (string?)null, StringComparer.Ordinal));
-        return await Events.CivilStatusEvents.SaveAsync(db, access, http, citizen!, cancellationToken);
+        return null;
     }
 }

@@ -68,6 +68,32 @@ internal static class CatalogueApi
         {
             spec = null;
         }
+        return await StoreVersionAsync(spec, http, db, catalogue, clock, cancellationToken);
+    }
+
+    /// <summary>The same, from the JSON an administrator pasted or uploaded on the page.</summary>
+    internal static async Task<Results<Created<ProcedureSummary>, ValidationProblem, ProblemHttpResult>> AddVersionFromTextAsync(string? json, HttpContext http,
+        ServicesDbContext db, ProcedureCatalogue catalogue, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!http.User.IsInRole(StaffRoles.Administrator))
+        {
+            return ServicesErrors.Problem(ServicesErrors.AdministratorRequired);
+        }
+        ProcedureSpec? spec;
+        try
+        {
+            spec = string.IsNullOrWhiteSpace(json) ? null : JsonSerializer.Deserialize<ProcedureSpec>(json, ProcedureSpec.Json);
+        }
+        catch (JsonException)
+        {
+            spec = null;
+        }
+        return await StoreVersionAsync(spec, http, db, catalogue, clock, cancellationToken);
+    }
+
+    private static async Task<Results<Created<ProcedureSummary>, ValidationProblem, ProblemHttpResult>> StoreVersionAsync(ProcedureSpec? spec, HttpContext http,
+        ServicesDbContext db, ProcedureCatalogue catalogue, TimeProvider clock, CancellationToken cancellationToken)
+    {
         if (spec is null)
         {
             return ServicesErrors.Validation(new Dictionary<string, string> { ["body"] = "format" });

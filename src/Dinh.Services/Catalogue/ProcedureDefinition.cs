@@ -70,7 +70,7 @@ internal sealed record ProcedureSpec(string Code, int Version, string Kind, stri
         {
             problems["feeVnd"] = "out-of-range";
         }
-        if (Effect is not (null or "birth" or "death" or "permanent-residence" or "health-insurance-card"))
+        if (Effect is not (null or "birth" or "death" or "marriage" or "permanent-residence" or "residence-deregistration" or "health-insurance-card"))
         {
             problems["effect"] = "unknown";
         }

@@ -88,6 +88,47 @@ internal sealed class RegistryEffects(CivilRegistration registry, CitizenDirecto
                 result["number"] = $"KT-{dossier.ReceiptCode}";
                 return (result, null, null);
             }
+            case "marriage":
+            {
+                var spouse = await citizens.FindByNumberAsync(fields.GetValueOrDefault("spousePersonalIdNumber"), cancellationToken);
+                if (spouse is null)
+                {
+                    return (null, "DINH-REG-0002", "spousePersonalIdNumber");
+                }
+                var write = await registry.RegisterMarriageAsync(transaction, http, officer, new MarriageRegistration(dossier.ApplicantCitizenId, spouse.Id,
+                    Dinh.Services.Calendar.WorkingCalendar.DayOf(clock.GetUtcNow()), fields[spec.UnitField], dossier.ReceiptCode, basis), cancellationToken);
+                if (!write.Succeeded)
+                {
+                    return (null, write.ErrorCode, write.Field);
+                }
+                result["spouseCitizenId"] = spouse.Id.ToString();
+                result["number"] = $"KH-{dossier.ReceiptCode}";
+                return (result, null, null);
+            }
+            case "residence-deregistration":
+            {
+                // The death bundle's step carries the declaration's fields: its subject is the deceased.
+                var subject = await citizens.FindByNumberAsync(fields.GetValueOrDefault("subjectPersonalIdNumber")
+                    ?? fields.GetValueOrDefault("deceasedPersonalIdNumber"), cancellationToken);
+                if (subject is null)
+                {
+                    return (null, "DINH-REG-0002", "subjectPersonalIdNumber");
+                }
+                // In the death bundle the death registration (the step this one depends on) already ended every
+                // residence: the step confirms it with its result document and writes nothing twice.
+                if (!(subject.Deceased && dossier.BundleId is not null))
+                {
+                    var write = await registry.DeregisterPermanentResidenceAsync(transaction, http, officer, new ResidenceDeregistration(subject.Id,
+                        fields.GetValueOrDefault("reason") ?? "", dossier.ReceiptCode, basis), cancellationToken);
+                    if (!write.Succeeded)
+                    {
+                        return (null, write.ErrorCode, write.Field);
+                    }
+                }
+                result["citizenId"] = subject.Id.ToString();
+                result["number"] = $"XTT-{dossier.ReceiptCode}";
+                return (result, null, null);
+            }
             case "health-insurance-card":
             {
                 // Social insurance's own decision: the card code of a child under 6 is TE1 + province + the last 10

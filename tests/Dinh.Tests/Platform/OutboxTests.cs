@@ -305,6 +305,7 @@ public abstract class OutboxTests(DinhApp fixture)
         var (production, address) = await App.StartInstanceAsync(settings: new Dictionary<string, string?>
         {
             ["environment"] = "Production",
+            ["Dinh:Services:AllowDevelopmentAdapters"] = "true",
         });
         try
         {

@@ -32,7 +32,8 @@ public abstract class RegistryTests(DinhApp fixture)
     {
         // Not dispatching: outside Development a dispatching instance would refuse to start without real senders.
         await using var production = Registry.App.Factory.WithWebHostBuilder(host =>
-            host.UseEnvironment("Production").UseSetting("Dinh:Messaging:Dispatch", "false"));
+            host.UseEnvironment("Production").UseSetting("Dinh:Messaging:Dispatch", "false")
+                .UseSetting("Dinh:Services:AllowDevelopmentAdapters", "true"));
         using var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         using var page = await client.GetAsync("/dev/sign-in");

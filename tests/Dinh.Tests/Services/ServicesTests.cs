@@ -197,6 +197,211 @@ public abstract class ServicesTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task Approving_a_marriage_links_both_spouses_in_the_approval_transaction_on_one_audit_chain()
+    {
+        var (applicant, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var civil = await Portal.SignInOfficerAsync(CivilStatusBaDinh);
+        var spouse = await RegistryDriver.RegisterBirthAsync(civil, RegistryDriver.UniqueName("Anh"), "1988-03-04");
+        var fields = new Dictionary<string, string>
+        {
+            ["spousePersonalIdNumber"] = spouse.GetProperty("personalIdNumber").GetString()!, ["unitCode"] = RegistryDriver.BaDinh,
+        };
+        using var submit = await SubmitAsync(citizen, "marriage-registration", fields);
+        var dossier = await OkAsync(submit, HttpStatusCode.Created);
+        var receipt = dossier.GetProperty("receiptCode").GetString()!;
+
+        var approved = await DecideOkAsync(civil, await DecideOkAsync(civil, dossier, "accept"), "approve");
+
+        Assert.Equal("Approved", approved.GetProperty("status").GetString());
+        var wife = await RegistryDriver.GetAsync(civil, applicant.CitizenId);
+        var husband = await RegistryDriver.GetAsync(civil, RegistryDriver.Id(spouse));
+        Assert.Equal(RegistryDriver.Id(spouse).ToString(), wife.GetProperty("spouseId").GetString());
+        Assert.Equal(applicant.CitizenId.ToString(), husband.GetProperty("spouseId").GetString());
+        var marriage = Assert.Single(wife.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "Marriage");
+        Assert.Contains(receipt, marriage.GetProperty("legalBasis").GetString(), StringComparison.Ordinal);
+        // The registry's records and the dossier's approval were written in one transaction, on one audit chain (so
+        // two approvals can never hold two chain heads in opposite order).
+        var approval = await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .Where(r => r.Action == "services.dossier.approve" && r.Details!.Contains(receipt)).SingleAsync());
+        var sameRequest = await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .Where(r => r.RequestId == approval.RequestId).Select(r => new { r.Action, r.ChainId, r.LegalBasis }).ToListAsync());
+        Assert.Equal(2, sameRequest.Count(r => r.Action == "registry.marriage.registered" && r.LegalBasis!.Contains(receipt, StringComparison.Ordinal)));
+        Assert.Single(sameRequest.Select(r => r.ChainId).Distinct());
+
+        // A second marriage of the same (now married) spouse: the registry refuses, nothing is written, the dossier waits.
+        var (_, other) = await Portal.CitizenWithHouseholdAsync();
+        using var again = await SubmitAsync(other, "marriage-registration", fields);
+        var second = await DecideOkAsync(civil, await OkAsync(again, HttpStatusCode.Created), "accept");
+        using var refused = await DecideAsync(civil, second, "approve");
+        var problem = await RegistryDriver.ProblemAsync(refused, HttpStatusCode.Conflict, "DINH-SVC-0010");
+        Assert.Equal("DINH-REG-0004", problem.GetProperty("registryCode").GetString());
+        var unchanged = await OkAsync(await civil.GetAsync($"/api/services/officer/dossiers/{second.GetProperty("id").GetGuid()}"));
+        Assert.Equal("InReview", unchanged.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Approving_a_residence_deregistration_ends_the_permanent_residence_with_the_dossier_as_legal_basis()
+    {
+        var (applicant, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var police = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        var fields = new Dictionary<string, string>
+        {
+            ["subjectPersonalIdNumber"] = applicant.Number, ["reason"] = "Định cư ở nước ngoài", ["unitCode"] = RegistryDriver.BaDinh,
+        };
+        using var submit = await SubmitAsync(citizen, "residence-deregistration", fields);
+        var dossier = await OkAsync(submit, HttpStatusCode.Created);
+        var receipt = dossier.GetProperty("receiptCode").GetString()!;
+
+        var approved = await DecideOkAsync(police, await DecideOkAsync(police, dossier, "accept"), "approve");
+
+        Assert.Equal("Approved", approved.GetProperty("status").GetString());
+        using var steward = await Portal.SignInOfficerAsync(RegistryDriver.StewardHanoi);
+        var record = await RegistryDriver.GetAsync(steward, applicant.CitizenId);
+        Assert.Equal(JsonValueKind.Null, record.GetProperty("household").ValueKind);
+        var permanent = Assert.Single(record.GetProperty("residences").EnumerateArray(), r => r.GetProperty("kind").GetString() == "Permanent");
+        Assert.False(permanent.GetProperty("active").GetBoolean());
+        Assert.Equal("Định cư ở nước ngoài", permanent.GetProperty("endReason").GetString());
+        var basis = await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .Where(r => r.Subject == $"citizen:{applicant.CitizenId}" && r.Action == "registry.residence.deregistered").Select(r => r.LegalBasis).SingleAsync());
+        Assert.Contains(receipt, basis, StringComparison.Ordinal);
+
+        // Nothing left to deregister: the registry refuses and the second dossier is not approved.
+        using var again = await SubmitAsync(citizen, "residence-deregistration", fields);
+        var second = await DecideOkAsync(police, await OkAsync(again, HttpStatusCode.Created), "accept");
+        using var refused = await DecideAsync(police, second, "approve");
+        await RegistryDriver.ProblemAsync(refused, HttpStatusCode.Conflict, "DINH-SVC-0010");
+    }
+
+    [Fact]
+    public async Task The_result_of_an_approved_dossier_is_a_file_its_owner_downloads_and_keeps_among_their_documents()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        var (_, stranger) = await Portal.CitizenWithHouseholdAsync();
+        using var police = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        var fields = new Dictionary<string, string> { ["destination"] = "Số 3 Phố Huế", ["absentUntil"] = Day(60), ["unitCode"] = RegistryDriver.BaDinh };
+        var dossier = await OkAsync(await SubmitAsync(citizen, "temporary-absence", fields), HttpStatusCode.Created);
+        var id = dossier.GetProperty("id").GetGuid();
+        var receipt = dossier.GetProperty("receiptCode").GetString()!;
+        using var early = await citizen.GetAsync($"/api/services/dossiers/{id}/result");
+        await RegistryDriver.ProblemAsync(early, HttpStatusCode.NotFound, "DINH-SVC-0019");
+
+        await DecideOkAsync(police, await DecideOkAsync(police, dossier, "accept"), "approve");
+        using var download = await citizen.GetAsync($"/api/services/dossiers/{id}/result");
+        using var again = await citizen.GetAsync($"/api/services/dossiers/{id}/result");
+        using var foreign = await stranger.GetAsync($"/api/services/dossiers/{id}/result");
+        var documents = await OkAsync(await citizen.GetAsync("/api/services/documents"));
+
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("text/html", download.Content.Headers.ContentType?.MediaType);
+        var bytes = await download.Content.ReadAsByteArrayAsync();
+        var html = System.Text.Encoding.UTF8.GetString(bytes);
+        Assert.Contains(receipt, html, StringComparison.Ordinal);
+        Assert.Contains($"{receipt}-KQ", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        var sha = System.Security.Cryptography.SHA256.HashData(bytes);
+        Assert.Equal($"sha-256=:{Convert.ToBase64String(sha)}:", download.Headers.GetValues("Content-Digest").Single());
+        Assert.Equal(bytes, await again.Content.ReadAsByteArrayAsync());
+        var listed = Assert.Single(documents.EnumerateArray(), d => d.GetProperty("dossierId").GetGuid() == id);
+        Assert.Equal(Convert.ToHexStringLower(sha), listed.GetProperty("sha256").GetString());
+        await RegistryDriver.ProblemAsync(foreign, HttpStatusCode.NotFound, "DINH-SVC-0003");
+        Assert.Equal(1, await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .CountAsync(r => r.Action == "services.access.refused" && r.Details!.Contains(id.ToString()))));
+        Assert.Equal(2, await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
+            .CountAsync(r => r.Action == "services.result.downloaded" && r.Details!.Contains(id.ToString()))));
+    }
+
+    [Fact]
+    public async Task The_my_dossiers_page_shows_a_supplement_request_and_resubmits_the_corrected_fields()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        using var police = await Portal.SignInOfficerAsync(PoliceBaDinh);
+        var fields = new Dictionary<string, string> { ["destination"] = "Số 3 Phố Huế", ["absentUntil"] = Day(60), ["unitCode"] = RegistryDriver.BaDinh };
+        var dossier = await OkAsync(await SubmitAsync(citizen, "temporary-absence", fields), HttpStatusCode.Created);
+        var asked = await DecideOkAsync(police, await DecideOkAsync(police, dossier, "accept"), "supplement", "Ghi rõ số nhà nơi đến");
+        var id = asked.GetProperty("id").GetGuid();
+        var version = asked.GetProperty("version").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var page = System.Net.WebUtility.HtmlDecode(await citizen.GetStringAsync("/citizen/dossiers"));
+        var token = await DinhApp.GetAntiforgeryTokenAsync(citizen, "/citizen/dossiers");
+        FormUrlEncodedContent Form(string absentUntil) => new(new Dictionary<string, string>
+        {
+            ["id"] = id.ToString(), ["version"] = version, ["fields[destination]"] = "Số 3A Phố Huế, Hai Bà Trưng",
+            ["fields[absentUntil]"] = absentUntil, ["fields[unitCode]"] = RegistryDriver.BaDinh, ["__RequestVerificationToken"] = token,
+        });
+        using var invalid = await citizen.PostAsync("/citizen/dossiers?handler=Resubmit", Form(Day(-1)));
+        var invalidPage = await invalid.Content.ReadAsStringAsync();
+        using var resubmitted = await citizen.PostAsync("/citizen/dossiers?handler=Resubmit", Form(Day(90)));
+
+        Assert.Contains("Ghi rõ số nhà nơi đến", page, StringComparison.Ordinal);
+        Assert.Contains("name=\"fields[destination]\" value=\"Số 3 Phố Huế\"", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("absentUntil", invalidPage, StringComparison.Ordinal);
+        Assert.True(resubmitted.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, $"{resubmitted.StatusCode}");
+        var mine = await OkAsync(await citizen.GetAsync($"/api/services/dossiers/{id}"));
+        Assert.Equal("resubmitted", mine.GetProperty("history").EnumerateArray().Last().GetProperty("action").GetString());
+        Assert.Equal("Số 3A Phố Huế, Hai Bà Trưng", mine.GetProperty("fields").GetProperty("destination").GetString());
+    }
+
+    [Fact]
+    public async Task Administrators_pages_list_definition_versions_add_one_with_named_problems_and_edit_the_holiday_table()
+    {
+        using var admin = await Dinh.Tests.Identity.AccountsDriver.SignInStaffAsync(Portal.App, "quantri");
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        var current = await OkAsync(await admin.GetAsync("/api/services/procedures/stay-notification"));
+        var json = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(current.GetRawText())!;
+        var token = await DinhApp.GetAntiforgeryTokenAsync(admin, "/admin/procedures");
+
+        json["effect"] = JsonSerializer.SerializeToElement("teleport");
+        using var invalid = await admin.PostAsync("/admin/procedures", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Definition"] = JsonSerializer.Serialize(json), ["__RequestVerificationToken"] = token,
+        }));
+        json["effect"] = JsonSerializer.SerializeToElement<string?>(null);
+        json["timeLimitWorkingDays"] = JsonSerializer.SerializeToElement(1);
+        using var valid = await admin.PostAsync("/admin/procedures", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Definition"] = JsonSerializer.Serialize(json), ["__RequestVerificationToken"] = token,
+        }));
+        var versions = System.Net.WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/procedures?code=stay-notification"));
+        using var refused = await citizen.GetAsync("/admin/procedures");
+
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("<code>effect</code>", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        var version = current.GetProperty("version").GetInt32() + 1;
+        Assert.Contains($"stay-notification v{version}", System.Net.WebUtility.HtmlDecode(await valid.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains($"v{version} ·", versions, StringComparison.Ordinal);
+        Assert.Contains($"v{version - 1} ·", versions, StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+
+        var year = DateOnly.Parse(Day(0), System.Globalization.CultureInfo.InvariantCulture).Year + 1;
+        var day = $"{year}-09-03";
+        var holidayToken = await DinhApp.GetAntiforgeryTokenAsync(admin, "/admin/holidays");
+        using var missing = await admin.PostAsync("/admin/holidays?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Holiday.Date"] = day, ["Holiday.NameVi"] = "Nghỉ bù Quốc khánh", ["__RequestVerificationToken"] = holidayToken,
+        }));
+        using var added = await admin.PostAsync("/admin/holidays?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Holiday.Date"] = day, ["Holiday.NameVi"] = "Nghỉ bù Quốc khánh", ["Holiday.NameEn"] = "National Day (compensatory)",
+            ["__RequestVerificationToken"] = holidayToken,
+        }));
+        var listed = await admin.GetStringAsync($"/admin/holidays?year={year}");
+        using var removed = await admin.PostAsync($"/admin/holidays?handler=Remove&year={year}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["date"] = day, ["__RequestVerificationToken"] = holidayToken,
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("<code>nameEn</code>", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Contains($"datetime=\"{day}\"", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain($"datetime=\"{day}\"", await removed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var holidays = await OkAsync(await admin.GetAsync($"/api/services/calendar/holidays?year={year}"));
+        Assert.DoesNotContain(holidays.EnumerateArray(), h => h.GetProperty("date").GetString() == day);
+    }
+
+    [Fact]
     public async Task Two_officers_deciding_the_same_version_one_wins_the_other_gets_409()
     {
         var (_, citizen) = await Portal.CitizenWithHouseholdAsync();

@@ -20,7 +20,13 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
 
     public IReadOnlyList<DossierView> Dossiers { get; private set; } = [];
 
+    /// <summary>The result documents of the citizen's approved dossiers, kept here with their SHA-256.</summary>
+    public IReadOnlyList<ResultDocumentView> Documents { get; private set; } = [];
+
     public Dictionary<string, IReadOnlyList<AttachmentSpec>> AttachmentKinds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The fields a citizen fills in (not prefilled from the registry), per procedure version, for answering a supplement request.</summary>
+    public Dictionary<(string, int), IReadOnlyList<FieldSpec>> EditableFields { get; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken) ? Page() : Challenge();
 
@@ -50,6 +56,21 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
         return await LoadAsync(cancellationToken) ? Page() : Challenge();
     }
 
+    /// <summary>Answering a supplement request: the corrected fields, the version read; the deadline restarts with the working days left.</summary>
+    public async Task<IActionResult> OnPostResubmitAsync(Guid id, int version, Dictionary<string, string?> fields, CancellationToken cancellationToken)
+    {
+        var services = HttpContext.RequestServices;
+        var result = (await MyDossiers.ResubmitAsync(id, new CitizenActionRequest(version, fields), HttpContext, db, citizens, catalogue,
+            services.GetRequiredService<ApplicationForm>(), calendar, services.GetRequiredService<DossierNotices>(), services.GetRequiredService<TimeProvider>(),
+            cancellationToken)).Result;
+        if (result is Ok<DossierView> resubmitted)
+        {
+            return RedirectToPage(new { receipt = resubmitted.Value!.ReceiptCode });
+        }
+        Show(result);
+        return await LoadAsync(cancellationToken) ? Page() : Challenge();
+    }
+
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, int version, CancellationToken cancellationToken)
     {
         var services = HttpContext.RequestServices;
@@ -72,9 +93,15 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
         }
         Bundles = bundles.Value!;
         Dossiers = dossiers.Value!.Where(d => d.BundleId is null).ToList();
+        if ((await ResultDocuments.ListAsync(HttpContext, db, citizens, catalogue, cancellationToken)).Result is Ok<List<ResultDocumentView>> documents)
+        {
+            Documents = documents.Value!;
+        }
         foreach (var d in dossiers.Value!)
         {
-            AttachmentKinds[d.ProcedureCode] = (await catalogue.VersionAsync(d.ProcedureCode, d.ProcedureVersion, cancellationToken))?.Attachments ?? [];
+            var spec = await catalogue.VersionAsync(d.ProcedureCode, d.ProcedureVersion, cancellationToken);
+            AttachmentKinds[d.ProcedureCode] = spec?.Attachments ?? [];
+            EditableFields[(d.ProcedureCode, d.ProcedureVersion)] = spec?.Fields.Where(f => f.Prefill is null).ToList() ?? [];
         }
         return true;
     }
