@@ -122,7 +122,7 @@ internal sealed record FieldSpec(string Name, string Type, string Vi, string En,
 {
     public static readonly IReadOnlySet<string> Types = new HashSet<string>(StringComparer.Ordinal)
     {
-        "text", "name", "date", "date-future", "sex", "commune", "pin",
+        "text", "name", "date", "date-future", "sex", "commune", "pin", "data-request",
     };
 
     public static readonly IReadOnlySet<string> PrefillSources = new HashSet<string>(StringComparer.Ordinal)

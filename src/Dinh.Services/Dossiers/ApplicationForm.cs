@@ -75,6 +75,7 @@ internal sealed class ApplicationForm(CitizenDirectory citizens, CivilRegistrati
                 "date-future" => !DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? "format"
                     : d <= today ? "in-the-past" : null,
                 "sex" => raw is "male" or "female" ? null : "unknown",
+                "data-request" => raw is "access" or "correction" or "deletion" or "restriction" ? null : "unknown",
                 "commune" => raw.Length != 5 || !raw.All(char.IsAsciiDigit) ? "format"
                     : !await units.IsCommuneAsync(raw, cancellationToken) ? "unknown-unit" : null,
                 "pin" => !PersonalIdNumber.TryParse(raw, out _) ? "format"

@@ -466,6 +466,34 @@ public abstract class ServicesTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task A_data_subject_request_from_who_used_my_data_becomes_a_dossier_for_the_population_data_authority()
+    {
+        var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
+        var usage = await citizen.GetStringAsync("/account/data-usage");
+        Assert.Contains("href=\"/citizen/services/personal-data-request\"", usage, StringComparison.Ordinal);
+        var form = await citizen.GetStringAsync("/citizen/services/personal-data-request");
+        Assert.Contains("value=\"correction\"", form, StringComparison.Ordinal);
+
+        using var unknownKind = await SubmitAsync(citizen, "personal-data-request",
+            new Dictionary<string, string> { ["requestKind"] = "sell", ["details"] = "x", ["unitCode"] = RegistryDriver.BaDinh });
+        var refused = await RegistryDriver.ProblemAsync(unknownKind, HttpStatusCode.BadRequest, "DINH-SVC-0001");
+        Assert.Equal("unknown", refused.GetProperty("problems").GetProperty("requestKind").GetString());
+
+        using var submitted = await SubmitAsync(citizen, "personal-data-request", new Dictionary<string, string>
+        {
+            ["requestKind"] = "correction", ["details"] = "Quê quán ghi sai: Hà Tây, đúng là Nam Định", ["unitCode"] = RegistryDriver.BaDinh,
+        });
+        var dossier = await OkAsync(submitted, HttpStatusCode.Created);
+        using var steward = await Portal.SignInOfficerAsync(RegistryDriver.StewardHanoi);
+        var queued = await QueueItemAsync(steward, dossier.GetProperty("receiptCode").GetString()!);
+        var answered = await DecideOkAsync(steward, await DecideOkAsync(steward, queued, "accept"), "approve");
+        Assert.Equal("Approved", answered.GetProperty("status").GetString());
+        var mine = await OkAsync(await citizen.GetAsync("/api/services/dossiers"));
+        Assert.Contains(mine.EnumerateArray(), d => d.GetProperty("receiptCode").GetString() == dossier.GetProperty("receiptCode").GetString()
+            && d.GetProperty("status").GetString() == "Approved");
+    }
+
+    [Fact]
     public async Task A_fee_is_paid_through_the_gateway_with_a_signed_callback_and_forged_callbacks_are_refused()
     {
         var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
