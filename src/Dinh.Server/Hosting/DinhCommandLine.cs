@@ -119,6 +119,13 @@ public static class DinhCommandLine
             await Console.Error.WriteLineAsync($"dinh: configuration error: {string.Join(" ", ex.Failures)}");
             return ConfigurationError;
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            // Several settings wrong at once (the host validates every options class at start): still one line.
+            var failures = ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures);
+            await Console.Error.WriteLineAsync($"dinh: configuration error: {string.Join(" ", failures)}");
+            return ConfigurationError;
+        }
         catch (TransportSecurityException ex)
         {
             await Console.Error.WriteLineAsync($"dinh: configuration error: {ex.Message}");
