@@ -67,7 +67,7 @@ public sealed partial class ScaleOutTests
                 var mine = await OkAsync(await citizenOnA.GetAsync(new Uri("/api/services/bundles", UriKind.Relative)));
                 var ours = mine.EnumerateArray().Where(b => bundleIds.Contains(b.GetProperty("id").GetGuid())).Select(b => b.GetProperty("status").GetString()!).ToList();
                 return ours.Count == Bundles && ours.All(s => s == "Completed") ? ours : null;
-            }, "every bundle completed");
+            }, () => "every bundle completed");
             Assert.Equal(Bundles, statuses.Count);
         }
         finally
@@ -88,7 +88,7 @@ public sealed partial class ScaleOutTests
         var children = await cluster.ChildrenOfAsync(bundleIds);
         Assert.Equal(Bundles, children.Count);
         await WaitForAsync(() => Task.FromResult(children.All(n => receiver.Received.Values.Any(e => e.GetProperty("personalIdNumber").GetString() == n)) ? children : null),
-            $"every birth delivered ({receiver.Received.Count} received, {receiver.BadSignatures} bad signatures)");
+            () => $"every birth delivered ({receiver.Received.Count} received, {receiver.BadSignatures} bad signatures)");
         Assert.Equal(0, receiver.BadSignatures);
         var births = receiver.Received.Values.Where(e => children.Contains(e.GetProperty("personalIdNumber").GetString()!)).ToList();
         Assert.Equal(Bundles, births.Count);
@@ -112,7 +112,7 @@ public sealed partial class ScaleOutTests
                 found.Add(dossier.GetProperty("receiptCode").GetString()!);
             }
             return found;
-        }, $"step {step + 1} opened in every bundle");
+        }, () => $"step {step + 1} opened in every bundle");
         for (var i = 0; i < receipts.Count; i++)
         {
             var on = i % 2 == 0 ? officer.A : officer.B;
@@ -121,7 +121,8 @@ public sealed partial class ScaleOutTests
         }
     }
 
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what) where T : class
+    /// <summary>Polls until <paramref name="probe"/> answers (90 s at most); the failure message is written when it fails, with the state then.</summary>
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, Func<string> what) where T : class
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -130,7 +131,7 @@ public sealed partial class ScaleOutTests
             {
                 return done;
             }
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"after {clock.Elapsed}: not yet {what}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"after {clock.Elapsed}: not yet {what()}");
             await Task.Delay(300);
         }
     }
@@ -160,7 +161,9 @@ public sealed partial class DinhCluster
     {
         var mother = await DemoCitizenAsync();
         var record = await RegistryDriver.GetAsync(steward, mother.CitizenId);
-        if (!record.ToString().Contains("\"permanent\"", StringComparison.OrdinalIgnoreCase))
+        var hasPermanent = record.GetProperty("residences").EnumerateArray()
+            .Any(r => r.GetProperty("active").GetBoolean() && string.Equals(r.GetProperty("kind").GetString(), "permanent", StringComparison.OrdinalIgnoreCase));
+        if (!hasPermanent)
         {
             await RegistryDriver.PermanentResidenceAsync(steward, record, RegistryDriver.BaDinh, "7 Phố Kim Mã");
         }
