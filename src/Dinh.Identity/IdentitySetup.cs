@@ -52,6 +52,8 @@ public static class IdentitySetup
         services.AddAuthorizationBuilder()
             .AddPolicy(IdentityPolicies.Administrator, p => p.AddAuthenticationSchemes(AccountCookie.Scheme).RequireRole(AccountCookie.AdministratorRole));
 
+        services.AddSingleton(sp => new RecentSessionChecks(sp.GetRequiredService<TimeProvider>(),
+            configuration.GetValue("Dinh:Identity:SessionCheckInterval", TimeSpan.FromSeconds(5))));
         services.AddScoped<AccountSignIn>();
         services.AddScoped<RaiseToLevel2>();
         services.AddScoped<OneTimeCodes>();

@@ -10,8 +10,9 @@ namespace Dinh.Identity.Accounts;
 
 /// <summary>
 /// The browser sign-in of Dinh itself. The cookie holds the account id, the session id and how the user
-/// authenticated; every request checks the session against the database, so "sign out everywhere", a password
-/// reset or a police lock take effect on every instance at once.
+/// authenticated; requests check the session against the database, so "sign out everywhere", a password reset or a
+/// police lock take effect on the instance that made them at once and on every other instance within a few seconds
+/// (<see cref="RecentSessionChecks"/>, ADR 0016).
 /// </summary>
 public static class AccountCookie
 {
@@ -75,6 +76,11 @@ public static class AccountCookie
             context.RejectPrincipal();
             return;
         }
+        var recent = context.HttpContext.RequestServices.GetRequiredService<RecentSessionChecks>();
+        if (recent.IsFresh(sessionId.Value))
+        {
+            return;
+        }
         var db = context.HttpContext.RequestServices.GetRequiredService<AccountsDbContext>();
         var clock = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
         var state = await db.Sessions.AsNoTracking()
@@ -92,6 +98,7 @@ public static class AccountCookie
         {
             await db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), context.HttpContext.RequestAborted);
         }
+        recent.Remember(sessionId.Value);
     }
 
     private static Task SignOutAsyncSafe(this HttpContext http) =>

@@ -25,7 +25,7 @@ public enum SignInFailure
 /// checked, so the lock itself is not an oracle for the password.
 /// </summary>
 public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers,
-    IPasswordHasher<Account> hasher, TimeProvider clock)
+    IPasswordHasher<Account> hasher, TimeProvider clock, RecentSessionChecks recentSessions)
 {
     // A real hash of a random password, so unknown logins take as long as known ones.
     private static readonly Lazy<string> DummyHash = new(() =>
@@ -157,6 +157,7 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
     {
         await db.Sessions.Where(s => s.AccountId == accountId && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
+        recentSessions.ForgetAll();
         // Tokens are linked to the account through their authorization entries (subject = account id): revoking
         // those makes every access and refresh token issued under them fail validation and introspection.
         var subject = accountId.ToString();

@@ -136,6 +136,7 @@ public static class AccountSessions
             var clock = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<TimeProvider>(http.RequestServices);
             var now = clock.GetUtcNow();
             await db.Sessions.Where(s => s.Id == sessionId && s.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RecentSessionChecks>(http.RequestServices).Forget(sessionId);
         }
         await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignOutAsync(http, AccountCookie.Scheme);
     }
