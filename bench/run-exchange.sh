@@ -110,7 +110,7 @@ for audit in on off; do
   curl -sf -H "Authorization: Bearer $access" -H "Dinh-Purpose: benchmark" -H "Dinh-Case-Reference: BENCH-1" \
     "http://127.0.0.1:$port/api/exchange/persons/$first" | jq -e '.fullName | length > 0' >/dev/null \
     || { echo "run-exchange: the lookup of $first returned no name" >&2; exit 1; }
-  load lookup 5 >/dev/null
+  load lookup "${DINH_BENCH_WARMUP:-15}" >/dev/null
   result[lookup_$audit]=$(load lookup "$seconds")
   result[verify_$audit]=$(load verify "$half")
   stop

@@ -10,7 +10,7 @@
 #   DINH_BENCH_ROUNDS (3)         rounds; each round measures the hash rate, then the logins, so load from elsewhere
 #                                 on the machine falls on both alike
 #   DINH_BENCH_CLIENTS (2 x CPUs) concurrent login clients (each login is a new visitor: GET page, POST form)
-#   DINH_BENCH_WARMUP (5)         seconds of logins before the first round (JIT, connection pools), not counted
+#   DINH_BENCH_WARMUP (15)        seconds of logins before the first round (JIT, connection pools), not counted
 #   DINH_BENCH_DINH_PORT (55601)  port of dinh on 127.0.0.1
 #   DINH_BENCH_PG_PORT (55610)    port of the throw-away PostgreSQL (.ci/postgres.sh)
 set -euo pipefail
@@ -20,7 +20,7 @@ seconds=${DINH_BENCH_SECONDS:-15}
 rounds=${DINH_BENCH_ROUNDS:-3}
 cores=$(nproc)
 clients=${DINH_BENCH_CLIENTS:-$(( 2 * cores ))}
-warmup=${DINH_BENCH_WARMUP:-5}
+warmup=${DINH_BENCH_WARMUP:-15}
 port=${DINH_BENCH_DINH_PORT:-55601}
 pg_port=${DINH_BENCH_PG_PORT:-55610}
 out=$root/bench/out

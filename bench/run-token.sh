@@ -6,7 +6,7 @@
 #
 # Environment:
 #   DINH_BENCH_SECONDS (20)          measured seconds per server and round
-#   DINH_BENCH_WARMUP (5)            warm-up seconds before each measured run (not counted)
+#   DINH_BENCH_WARMUP (15)           warm-up seconds before each measured run (not counted)
 #   DINH_BENCH_THREADS (2)           wrk threads
 #   DINH_BENCH_CONNECTIONS (32)      wrk connections
 #   DINH_BENCH_ROUNDS (3)            rounds; each round measures every server in turn (oidc-provider, then dinh), so
@@ -14,7 +14,7 @@
 #   DINH_BENCH_ASSERTIONS (auto)     client assertions made for each measured run. Each is sent once, so the count
 #                                    caps the run at ASSERTIONS / SECONDS tokens/s. Auto: 3 x the warm-up's rate x
 #                                    SECONDS (at least 20,000, at most 300,000, or 300,000 if the warm-up ran out)
-#   DINH_BENCH_WARMUP_ASSERTIONS (15000 x WARMUP)  the same for each warm-up
+#   DINH_BENCH_WARMUP_ASSERTIONS (5000 x WARMUP)  the same for each warm-up
 #   DINH_BENCH_ASSERTION_LIFETIME (600)  exp - iat of the assertions, in seconds. A server must remember each jti
 #                                    until its exp, so this sets how many it holds: memory under sustained load
 #   DINH_BENCH_TOKEN_PORT (55600)    port of the oidc-provider peer on 127.0.0.1
@@ -31,12 +31,12 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${DINH_BENCH_SECONDS:-20}
-warmup=${DINH_BENCH_WARMUP:-5}
+warmup=${DINH_BENCH_WARMUP:-15}
 threads=${DINH_BENCH_THREADS:-2}
 connections=${DINH_BENCH_CONNECTIONS:-32}
 rounds=${DINH_BENCH_ROUNDS:-3}
 assertions=${DINH_BENCH_ASSERTIONS:-auto}
-warmup_assertions=${DINH_BENCH_WARMUP_ASSERTIONS:-$(( 15000 * warmup ))}
+warmup_assertions=${DINH_BENCH_WARMUP_ASSERTIONS:-$(( 5000 * warmup ))}
 lifetime=${DINH_BENCH_ASSERTION_LIFETIME:-600}
 peer_port=${DINH_BENCH_TOKEN_PORT:-55600}
 scope=${DINH_BENCH_SCOPE:-registry.read}
