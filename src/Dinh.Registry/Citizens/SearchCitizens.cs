@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Registry.Citizens;
 
@@ -31,18 +30,19 @@ internal static class SearchCitizens
     }
 
     public static async Task<Results<Ok<ResultPage<CitizenSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        [AsParameters] CitizenSearch search, HttpContext http, RegistryDbContext db, RegistryAccess access, CancellationToken cancellationToken)
+        [AsParameters] CitizenSearch search, HttpContext http, RegistryDbContext db, RegistryAccess access, ReadAudit<RegistryDbContext> reads,
+        CancellationToken cancellationToken)
     {
         if (SignedInOfficer.From(http.User) is not { } officer)
         {
             return CitizenErrors.Problem(CitizenErrors.SignInRequired);
         }
-        var (result, errors) = await RunAsync(search, http, officer, db, access, cancellationToken);
+        var (result, errors) = await RunAsync(search, http, officer, db, access, reads, cancellationToken);
         return result is null ? errors.ToProblem() : TypedResults.Ok(result);
     }
 
     public static async Task<(ResultPage<CitizenSummary>? Result, FieldErrors Errors)> RunAsync(CitizenSearch search, HttpContext http,
-        SignedInOfficer officer, RegistryDbContext db, RegistryAccess access, CancellationToken cancellationToken)
+        SignedInOfficer officer, RegistryDbContext db, RegistryAccess access, ReadAudit<RegistryDbContext> reads, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var why = errors.Required("purpose", RegistryRequest.Purpose(http, search.Purpose));
@@ -124,7 +124,7 @@ internal static class SearchCitizens
             ? (page - 1) * size + rows.Count
             : await query.CountAsync(cancellationToken);
         // A read: its audit record is group-committed with other requests' (ADR 0010), and awaited before answering.
-        await http.RequestServices.GetRequiredService<ReadAudit<RegistryDbContext>>().AppendAsync(new AuditEvent(officer.Actor, "registry.citizen.searched", why!)
+        await reads.AppendAsync(new AuditEvent(officer.Actor, "registry.citizen.searched", why!)
         {
             RequestId = http.TraceIdentifier,
             Details = System.Text.Json.JsonSerializer.Serialize(new { results = rows.Select(r => $"citizen:{r.Id}") }),

@@ -1,3 +1,4 @@
+using Dinh.Platform.Auditing;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Officers;
 using Dinh.Registry.Persistence;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.Localization;
 
 namespace Dinh.Registry.Pages.Officer.Citizens;
 
-internal sealed class IndexModel(RegistryDbContext db, RegistryAccess access, IStringLocalizer<CitizensText> text) : OfficerPageModel
+internal sealed class IndexModel(RegistryDbContext db, RegistryAccess access, ReadAudit<RegistryDbContext> reads, IStringLocalizer<CitizensText> text)
+    : OfficerPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Number { get; set; }
@@ -44,7 +46,7 @@ internal sealed class IndexModel(RegistryDbContext db, RegistryAccess access, IS
             return Page();
         }
         var (results, errors) = await SearchCitizens.RunAsync(new CitizenSearch(Number, Name, DateOfBirth, Unit, Purpose, PageNumber, 20),
-            HttpContext, Officer!, db, access, cancellationToken);
+            HttpContext, Officer!, db, access, reads, cancellationToken);
         if (results is null)
         {
             return Show(errors.ToProblem());
