@@ -39,6 +39,7 @@ public static class OidcSetup
         services.AddHostedService(sp => sp.GetRequiredService<ProviderPruning>());
         services.AddScoped<OidcClaims>();
         services.AddSingleton<ClientAssertionLedger>();
+        services.AddSingleton<ClientAlgorithms>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientAssertionLedger>());
 
         var requireHttps = configuration.GetValue("Dinh:Oidc:RequireHttps", !environment.IsDevelopment());
@@ -185,7 +186,7 @@ public static class OidcSetup
 /// Per-token choices: a client registered for RS256 gets RS256 tokens; client-credentials access tokens are
 /// self-contained JWTs of 10 minutes and get no database entry (an agency system asks for thousands a second).
 /// </summary>
-internal sealed class TokenPolicy(IServiceProvider services) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
+internal sealed class TokenPolicy(ClientAlgorithms algorithms) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
 {
     public async ValueTask HandleAsync(OpenIddictServerEvents.GenerateTokenContext context)
     {
@@ -196,7 +197,7 @@ internal sealed class TokenPolicy(IServiceProvider services) : IOpenIddictServer
         }
         if (context.ClientId is { } clientId && context.TokenType is TokenTypeIdentifiers.AccessToken or TokenTypeIdentifiers.IdentityToken)
         {
-            var algorithm = await ClientAlgorithms.GetAsync(services, clientId);
+            var algorithm = await algorithms.GetAsync(clientId);
             if (algorithm == SecurityAlgorithms.RsaSha256 && context.Options.SigningCredentials
                     .FirstOrDefault(c => c.Algorithm == SecurityAlgorithms.RsaSha256) is { } rsa)
             {
@@ -207,13 +208,13 @@ internal sealed class TokenPolicy(IServiceProvider services) : IOpenIddictServer
 }
 
 /// <summary>A small cache of each client's signing algorithm: the token endpoint must not read the application twice.</summary>
-internal static class ClientAlgorithms
+internal sealed class ClientAlgorithms(IServiceProvider services, TimeProvider clock)
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Algorithm, DateTimeOffset At)> Cache = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Algorithm, DateTimeOffset At)> _cache = new(StringComparer.Ordinal);
 
-    public static async ValueTask<string> GetAsync(IServiceProvider services, string clientId)
+    public async ValueTask<string> GetAsync(string clientId)
     {
-        if (Cache.TryGetValue(clientId, out var cached) && TimeProvider.System.GetUtcNow() - cached.At < TimeSpan.FromMinutes(1))
+        if (_cache.TryGetValue(clientId, out var cached) && clock.GetUtcNow() - cached.At < TimeSpan.FromMinutes(1))
         {
             return cached.Algorithm;
         }
@@ -221,7 +222,7 @@ internal static class ClientAlgorithms
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var application = await applications.FindByClientIdAsync(clientId);
         var algorithm = application is null ? "ES256" : (await ClientSettings.ReadAsync(applications, application, default)).SigningAlgorithm;
-        Cache[clientId] = (algorithm, TimeProvider.System.GetUtcNow());
+        _cache[clientId] = (algorithm, clock.GetUtcNow());
         return algorithm;
     }
 }
