@@ -41,8 +41,9 @@ public static class PersistenceSetup
     public static IServiceCollection AddDinhDbContext<TContext>(this IServiceCollection services)
         where TContext : DbContext
     {
+        // The options are built once (they depend on configuration only), not for every context a request opens.
         services.AddDbContext<TContext>((sp, options) =>
-            options.UseDinhDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+            options.UseDinhDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value), optionsLifetime: ServiceLifetime.Singleton);
         services.AddSingleton(new MigratableContext(typeof(TContext)));
         return services;
     }
