@@ -26,11 +26,7 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
             Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
         }
 
-        await tab.Page.GotoAsync("/account/data-usage");
-        await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(citizen.Number);
-        await tab.Page.GetByLabel("Mật khẩu").FillAsync(citizen.Password);
-        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
-        await tab.Page.WaitForURLAsync("**/account/data-usage");
+        await SignInToDataUsageAsync(tab, citizen.Number, citizen.Password);
 
         var accesses = tab.Page.Locator("#accesses");
         await Assertions.Expect(accesses).ToContainTextAsync("Công ty BHXH");
@@ -89,11 +85,7 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
 
-        await tab.Page.GotoAsync("/account/data-usage");
-        await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(citizen.Number);
-        await tab.Page.GetByLabel("Mật khẩu").FillAsync(citizen.Password);
-        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
-        await tab.Page.WaitForURLAsync("**/account/data-usage");
+        await SignInToDataUsageAsync(tab, citizen.Number, citizen.Password);
 
         var uses = tab.Page.Locator("#registry-uses");
         await Assertions.Expect(uses).ToContainTextAsync("Đối tượng bảo trợ xã hội hưởng trợ cấp hằng tháng — Thành phố Hà Nội");
@@ -107,5 +99,14 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
         var overflow = await tab.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "the page scrolls sideways on a phone");
         Assert.True(tab.Errors.Count == 0, string.Join("\n", tab.Errors));
+    }
+
+    private static async Task SignInToDataUsageAsync(BrowserPage tab, string number, string password)
+    {
+        await tab.Page.GotoAsync("/account/data-usage");
+        await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(number);
+        await tab.Page.GetByLabel("Mật khẩu").FillAsync(password);
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
+        await tab.Page.WaitForURLAsync("**/account/data-usage");
     }
 }
