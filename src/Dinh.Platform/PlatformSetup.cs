@@ -46,6 +46,7 @@ public static class PlatformSetup
         {
             dataProtection.ProtectKeysWithCertificate(LoadCertificate(certificatePath, builder.Configuration["Dinh:DataProtection:CertificatePassword"]));
         }
+        services.AddDinhClientCertificates(builder.Configuration);
         if (builder.Configuration.GetSection("Dinh:Http:TrustedProxies").Get<string[]>() is { Length: > 0 } proxies)
         {
             services.Configure<ForwardedHeadersOptions>(options =>
@@ -107,6 +108,7 @@ public static class PlatformSetup
         {
             app.UseForwardedHeaders();
         }
+        app.UseDinhClientCertificates();
         // Outermost, so that error pages written on the way back out are in the visitor's language too.
         app.UseRequestLocalization();
         app.UseMiddleware<RequestLoggingMiddleware>();

@@ -32,24 +32,47 @@ public static class ExchangeCommands
         var members = new Command("members", "Member systems of the data exchange (COUNTRY/CLASS/CODE/SUBSYSTEM), each an OAuth client.");
         var identifier = new Argument<string>("identifier") { Description = "COUNTRY/CLASS/CODE/SUBSYSTEM, e.g. VN/COM/VIETTEL/sim." };
         var name = new Option<string>("--name") { Description = "The agency's or company's name, shown to citizens.", Required = true };
-        var jwks = new Option<FileInfo>("--jwks-file") { Description = "The subsystem's public key (a JWK or JWK set) for private_key_jwt.", Required = true };
+        var auth = new Option<string>("--auth")
+        {
+            Description = "How the subsystem authenticates at the token endpoint: private_key_jwt (default) or self_signed_tls_client_auth "
+                + "(mutual TLS through a gateway, see Dinh:Http:ClientCertificates).",
+            DefaultValueFactory = _ => "private_key_jwt",
+        };
+        auth.AcceptOnlyFromAmong("private_key_jwt", "self_signed_tls_client_auth");
+        var jwks = new Option<FileInfo>("--jwks-file") { Description = "The subsystem's public key (a JWK or JWK set) for private_key_jwt." };
+        var certificate = new Option<FileInfo>("--certificate")
+        {
+            Description = "The subsystem's self-signed client certificate (PEM, no private key) for self_signed_tls_client_auth.",
+        };
         var rate = new Option<int?>("--rate") { Description = "Requests per second (default: Dinh:Exchange:RequestsPerSecond)." };
-        var add = new Command("add", "Register a member subsystem and its OAuth client (private_key_jwt, client credentials, scope exchange).") { identifier, name, jwks, rate };
+        var add = new Command("add", "Register a member subsystem and its OAuth client (private_key_jwt or mutual TLS, client credentials, scope exchange).")
+        {
+            identifier, name, auth, jwks, certificate, rate,
+        };
         add.SetAction(With(run, async (result, admin, _, ct) =>
         {
-            var file = result.GetValue(jwks)!;
-            if (!file.Exists)
+            var mutualTls = result.GetValue(auth) == "self_signed_tls_client_auth";
+            var (option, file) = mutualTls ? ("--certificate", result.GetValue(certificate)) : ("--jwks-file", result.GetValue(jwks));
+            if (file is null || !file.Exists)
             {
-                await Console.Error.WriteLineAsync($"No such file: {file.FullName}");
+                await Console.Error.WriteLineAsync(file is null ? $"{option} is required with --auth {result.GetValue(auth)}." : $"No such file: {file.FullName}");
                 return 2;
             }
-            var error = await admin.AddMemberAsync(result.GetValue(identifier)!, result.GetValue(name)!, await File.ReadAllTextAsync(file.FullName, ct),
-                result.GetValue(rate), Actor, ct);
+            var text = await File.ReadAllTextAsync(file.FullName, ct);
+            var error = mutualTls
+                ? await admin.AddCertificateMemberAsync(result.GetValue(identifier)!, result.GetValue(name)!, text, result.GetValue(rate), Actor, ct)
+                : await admin.AddMemberAsync(result.GetValue(identifier)!, result.GetValue(name)!, text, result.GetValue(rate), Actor, ct);
             if (error is not null)
             {
                 await Console.Error.WriteLineAsync($"Refused ({error}). The identifier is COUNTRY/CLASS/CODE/SUBSYSTEM (two upper-case letters, then " +
-                    "letters, digits, '-', '_' or '.'); the key file holds the public key only.");
+                    "letters, digits, '-', '_' or '.'); the key file holds the public key only; a certificate is one self-signed PEM certificate " +
+                    "for client authentication, not expired, without its private key.");
                 return 2;
+            }
+            if (mutualTls)
+            {
+                using var registered = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(text);
+                Console.Out.WriteLine($"Certificate {registered.Subject}, SHA-256 thumbprint {registered.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}.");
             }
             Console.Out.WriteLine($"Member '{result.GetValue(identifier)}' registered; its client_id is the identifier. Add grants with `dinh grants add`.");
             return 0;

@@ -19,6 +19,9 @@ namespace Dinh.Exchange.HostedRegistries;
 internal static class DatabaseApi
 {
     private static readonly string[] SchemaRequired = ["creationDate", "description", "filename"];
+    private const int CatalogueId = 1;
+    private const string CatalogueCode = "DINH";
+    private const string CatalogueName = "Dinh hosted registries";
 
     public static void Map(IEndpointRouteBuilder root)
     {
@@ -42,16 +45,19 @@ internal static class DatabaseApi
         var granted = (await db.Grants.AsNoTracking().Where(g => g.MemberId == caller.Member.Id && g.RevokedAt == null).ToListAsync(cancellationToken))
             .Where(g => g.PurposeList.Contains(caller.Purpose)).Select(g => g.RegistryCode).ToHashSet(StringComparer.Ordinal);
         var registries = (await db.Registries.AsNoTracking().OrderBy(r => r.GroupName).ThenBy(r => r.Code).ThenBy(r => r.Version).ToListAsync(cancellationToken))
-            .Where(r => r.OwnerMemberId == caller.Member.Id || granted.Contains(r.Code)).ToList();
-        var groups = registries.GroupBy(r => r.GroupName ?? r.Code).Select((group, index) => (JsonNode)new JsonObject
+            .Where(r => r.OwnerMemberId == caller.Member.Id || granted.Contains(r.Code));
+        // The specification answers with one databases group (`databasesSchema`, an object), not a list of groups. Dinh
+        // has one catalogue per server: every registry the caller may see is in it, and each DatabaseInfo keeps its own
+        // groupName. dataIndexIncrement is left out: Dinh numbers no records.
+        return TypedResults.Ok(new JsonObject
         {
-            ["id"] = index + 1,
-            ["name"] = group.Key,
-            ["code"] = group.First().Code,
-            ["databases"] = new JsonArray([.. group.Select(Info)]),
-            ["order"] = index + 1,
+            ["id"] = CatalogueId,
+            ["name"] = CatalogueName,
+            ["code"] = CatalogueCode,
+            ["databases"] = new JsonArray([.. registries.Select(Info)]),
+            ["groupId"] = CatalogueId,
+            ["order"] = 1,
         });
-        return TypedResults.Ok(new JsonArray([.. groups]));
     }
 
     public static async Task<IResult> GetAsync(string id, HttpContext http, RegistryCallers callers, RegistryGate gate, HostedRegistriesDbContext db,
@@ -99,7 +105,8 @@ internal static class DatabaseApi
         var errors = new Dictionary<string, string[]>();
         var code = Text(json, "code", required: true, errors);
         var version = Text(json, "version", required: false, errors) ?? "1.0";
-        var name = Text(json, "catalogName", required: true, errors);
+        // The specification's modify body marks no property required; a registry needs a code, and its name defaults to it.
+        var name = Text(json, "catalogName", required: false, errors);
         var group = Text(json, "groupName", required: false, errors);
         var institution = Text(json, "institution", required: false, errors);
         var legalBasisText = Text(json, "legalBasis", required: false, errors);
@@ -122,7 +129,7 @@ internal static class DatabaseApi
         {
             return await gate.RefuseAsync(http, caller, code!, RegistryOperations.Schema, cancellationToken);
         }
-        var definition = new RegistryDefinition(code!, version, name!, group, schema["description"]?.ToString(),
+        var definition = new RegistryDefinition(code!, version, name ?? existing?.Name ?? code!, group ?? existing?.GroupName, schema["description"]?.ToString(),
             institution ?? existing?.Institution ?? caller.Member.Name, legalBasisText ?? existing?.LegalBasis ?? legalBasis,
             existing?.OwnerMemberId ?? caller.Member.Id, schema);
         var (registry, invalid, conflict) = await RegistryDefinitions.StageAsync(db, definition, $"member:{caller.Member.Identifier}", caller.Purpose,

@@ -1,4 +1,4 @@
-using System.Net;
+using Dinh.Platform.Web;
 using Microsoft.AspNetCore.Http;
 
 namespace Dinh.Exchange.HostedRegistries;
@@ -20,27 +20,7 @@ public sealed class InformationMediatorOptions
     public IList<string> TrustedGateways { get; } = [];
 
     /// <summary>The configured blocks; throws naming the setting when one does not parse.</summary>
-    internal IReadOnlyList<IPNetwork> Networks()
-    {
-        var networks = new List<IPNetwork>();
-        foreach (var entry in TrustedGateways)
-        {
-            var text = entry.Trim();
-            if (IPNetwork.TryParse(text, out var network))
-            {
-                networks.Add(network);
-            }
-            else if (IPAddress.TryParse(text, out var address))
-            {
-                networks.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
-            }
-            else
-            {
-                throw new InvalidOperationException($"{Section}:TrustedGateways: '{entry}' is neither an IP address nor a CIDR block.");
-            }
-        }
-        return networks;
-    }
+    internal TrustedNetworks Networks() => TrustedNetworks.Parse(TrustedGateways, $"{Section}:TrustedGateways");
 
     /// <summary>
     /// The member identifier the gateway vouches for, or null when the header must be ignored: the setting is off,
@@ -53,15 +33,6 @@ public sealed class InformationMediatorOptions
         {
             return null;
         }
-        var remote = http.Connection.RemoteIpAddress;
-        if (remote is null)
-        {
-            return null;
-        }
-        if (remote.IsIPv4MappedToIPv6)
-        {
-            remote = remote.MapToIPv4();
-        }
-        return Networks().Any(n => n.Contains(remote)) ? client : null;
+        return Networks().Contains(http) ? client : null;
     }
 }

@@ -60,13 +60,7 @@ internal static class PersonalDataUsage
         {
             return RegistryErrors.Problem(RegistryErrors.PersonUnknown);
         }
-        var prefix = databaseId + "/";
-        var entries = await exchange.AccessLog.AsNoTracking()
-            .Where(e => e.CitizenId == person.CitizenId && (e.Kind == AccessRecorder.Lookup || e.Kind == AccessRecorder.Verification)
-                && e.Fields.StartsWith(prefix))
-            .ToListAsync(cancellationToken);
-        // Ordered here: SQLite cannot order by a DateTimeOffset column; one person's entries in one registry are few.
-        entries = [.. entries.OrderByDescending(e => e.At).Take(MaxEntries)];
+        var entries = await ForCitizenAsync(exchange, db, person.CitizenId, databaseId, cancellationToken);
         // The answer is personal data too (who looked at the citizen): its release is audited, not logged as a read.
         recorder.Record(caller.Member, null, AccessRecorder.Lookup, "registry.usage.read", caller.Purpose, caller.CaseReference,
             [$"{databaseId}:myPersonalDataUsage", $"citizen:{person.CitizenId}"], legalBasis, http.TraceIdentifier);
@@ -74,11 +68,46 @@ internal static class PersonalDataUsage
         return TypedResults.Ok(new JsonArray([.. entries.Select(View)]));
     }
 
-    // readerId is the reading member system: Dinh's members are systems, the officer behind a call is the member's to log.
-    private static JsonNode View(AccessLogEntry entry)
+    /// <summary>
+    /// The reads and checks of a citizen's records in hosted registries (one registry, or all when
+    /// <paramref name="registryCode"/> is null), newest first, at most <see cref="MaxEntries"/>: for GovStack's
+    /// MyPersonalDataUsage and for the citizen's own page alike. An access-log entry of a hosted record starts with
+    /// `CODE/KEY` (<see cref="RegistryGate.AccessFields"/>); registries since deleted are left out (their name is gone).
+    /// </summary>
+    public static async Task<IReadOnlyList<RegistryUse>> ForCitizenAsync(ExchangeDbContext exchange, HostedRegistriesDbContext db, Guid citizenId,
+        string? registryCode, CancellationToken cancellationToken)
     {
+        var names = (await db.Registries.AsNoTracking().Where(r => registryCode == null || r.Code == registryCode)
+                .Select(r => new { r.Code, r.Name }).ToListAsync(cancellationToken))
+            .GroupBy(r => r.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        var prefix = registryCode + "/";
+        var entries = await exchange.AccessLog.AsNoTracking()
+            .Where(e => e.CitizenId == citizenId && (e.Kind == AccessRecorder.Lookup || e.Kind == AccessRecorder.Verification)
+                && (registryCode == null || e.Fields.StartsWith(prefix)))
+            .ToListAsync(cancellationToken);
+        // Ordered here: SQLite cannot order by a DateTimeOffset column; one person's entries are few.
+        var uses = new List<RegistryUse>();
+        foreach (var entry in entries.OrderByDescending(e => e.At))
+        {
+            var fields = entry.Fields.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var slash = fields.Length == 0 ? -1 : fields[0].IndexOf('/', StringComparison.Ordinal);
+            if (slash > 0 && names.TryGetValue(fields[0][..slash], out var name))
+            {
+                uses.Add(new RegistryUse(entry, fields[0][..slash], name, fields[0][(slash + 1)..], fields[1..]));
+            }
+            if (uses.Count == MaxEntries)
+            {
+                break;
+            }
+        }
+        return uses;
+    }
+
+    // readerId is the reading member system: Dinh's members are systems, the officer behind a call is the member's to log.
+    private static JsonNode View(RegistryUse use)
+    {
+        var entry = use.Entry;
         var parts = entry.MemberIdentifier.Split('/');
-        var fields = entry.Fields.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return new JsonObject
         {
             ["id"] = entry.Id.ToString(),
@@ -87,11 +116,14 @@ internal static class PersonalDataUsage
             ["readerInstitutionName"] = entry.MemberName,
             ["readerApplicationName"] = parts.Length == 4 ? parts[3] : entry.MemberIdentifier,
             ["searchDateTime"] = entry.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            ["refrences"] = new JsonArray(new JsonObject { ["ReferenceID"] = fields[0][(fields[0].IndexOf('/', StringComparison.Ordinal) + 1)..] }),
+            ["refrences"] = new JsonArray(new JsonObject { ["ReferenceID"] = use.Reference }),
             ["purpose"] = entry.Purpose,
             ["caseReference"] = entry.CaseReference,
-            ["fields"] = new JsonArray([.. fields.Skip(1).Select(f => (JsonNode)f)]),
+            ["fields"] = new JsonArray([.. use.Fields.Select(f => (JsonNode)f)]),
             ["kind"] = entry.Kind,
         };
     }
 }
+
+/// <summary>One read or check of a citizen's record in a hosted registry: the access-log entry, the registry and the record.</summary>
+internal sealed record RegistryUse(AccessLogEntry Entry, string RegistryCode, string RegistryName, string Reference, IReadOnlyList<string> Fields);

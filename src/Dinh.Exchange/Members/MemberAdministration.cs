@@ -18,8 +18,23 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
     private const string LegalBasis = "Decree 47/2020/ND-CP (sharing of data between state agencies)";
 
     /// <summary>Null when created, or an error key (identifier, name, rate, member-exists, or one of SystemClients' keys).</summary>
-    public async Task<string?> AddMemberAsync(string identifierText, string name, string jsonWebKeys, int? rateLimitPerSecond, string actor,
-        CancellationToken cancellationToken)
+    public Task<string?> AddMemberAsync(string identifierText, string name, string jsonWebKeys, int? rateLimitPerSecond, string actor,
+        CancellationToken cancellationToken) =>
+        AddAsync(identifierText, name, rateLimitPerSecond, actor, "private_key_jwt",
+            identifier => clients.CreateAsync(identifier, name.Trim(), jsonWebKeys, [SystemClients.ExchangeScope], cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// A member authenticating with mutual TLS (RFC 8705 self_signed_tls_client_auth) through a TLS-terminating gateway:
+    /// its self-signed certificate (PEM) is stored in its OAuth client's key set.
+    /// </summary>
+    public Task<string?> AddCertificateMemberAsync(string identifierText, string name, string certificatePem, int? rateLimitPerSecond, string actor,
+        CancellationToken cancellationToken) =>
+        AddAsync(identifierText, name, rateLimitPerSecond, actor, "self_signed_tls_client_auth",
+            identifier => clients.CreateWithCertificateAsync(identifier, name.Trim(), certificatePem, [SystemClients.ExchangeScope], cancellationToken),
+            cancellationToken);
+
+    private async Task<string?> AddAsync(string identifierText, string name, int? rateLimitPerSecond, string actor, string authentication,
+        Func<string, Task<string?>> createClient, CancellationToken cancellationToken)
     {
         if (!Member.TryParseIdentifier(identifierText, out var identifier))
         {
@@ -37,7 +52,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         {
             return "member-exists";
         }
-        if (await clients.CreateAsync(identifier, name.Trim(), jsonWebKeys, [SystemClients.ExchangeScope], cancellationToken) is { } error)
+        if (await createClient(identifier) is { } error)
         {
             return error;
         }
@@ -47,7 +62,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
             Id = Guid.CreateVersion7(now), Identifier = identifier, Name = name.Trim(), ClientId = identifier, RateLimitPerSecond = rateLimitPerSecond,
             CreatedAt = now,
         });
-        Audit(actor, "exchange.member.added", identifier, null);
+        Audit(actor, "exchange.member.added", identifier, JsonSerializer.Serialize(new { authentication }));
         await db.SaveChangesAsync(cancellationToken);
         directory.Clear();
         return null;

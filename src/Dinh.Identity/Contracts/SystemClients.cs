@@ -15,7 +15,7 @@ namespace Dinh.Identity.Contracts;
 /// takes away the token endpoint, so no new token is issued; callers must still refuse a disabled system's
 /// unexpired tokens themselves.
 /// </summary>
-public sealed class SystemClients(ClientRegistration registration, IOpenIddictApplicationManager applications)
+public sealed class SystemClients(ClientRegistration registration, IOpenIddictApplicationManager applications, TimeProvider clock)
 {
     /// <summary>The scope of the data-exchange API: a token without it is refused there.</summary>
     public const string ExchangeScope = ScopeCatalog.Exchange;
@@ -25,6 +25,25 @@ public sealed class SystemClients(ClientRegistration registration, IOpenIddictAp
     {
         var (error, _) = await registration.AddAsync(new ClientRequest(clientId, name, "private_key_jwt", ["client_credentials"], scopes, [], [],
             jsonWebKeys, AssuranceLevel.Level1, null, null, "ES256"), cancellationToken);
+        return error;
+    }
+
+    /// <summary>
+    /// A client-credentials client authenticating with RFC 8705 self_signed_tls_client_auth: its certificate (PEM, no
+    /// private key) reaches the token endpoint through a trusted gateway (Dinh:Http:ClientCertificates). Null when
+    /// created, or an error key: those of <see cref="CreateAsync"/> and certificate-invalid, certificate-private,
+    /// certificate-not-self-signed, certificate-usage, certificate-expired, certificate-algorithm (RSA keys only).
+    /// </summary>
+    public async Task<string?> CreateWithCertificateAsync(string clientId, string name, string certificatePem, IReadOnlyList<string> scopes,
+        CancellationToken cancellationToken)
+    {
+        var (keySet, error) = MutualTls.KeySetFor(certificatePem, clock.GetUtcNow());
+        if (keySet is null)
+        {
+            return error;
+        }
+        (error, _) = await registration.AddAsync(new ClientRequest(clientId, name, MutualTls.SelfSignedTlsClientAuth, ["client_credentials"], scopes, [], [],
+            keySet, AssuranceLevel.Level1, null, null, "ES256"), cancellationToken);
         return error;
     }
 

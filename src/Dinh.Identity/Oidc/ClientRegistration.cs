@@ -39,7 +39,8 @@ public sealed class ClientRegistration(IOpenIddictApplicationManager application
         string? secret = null;
         switch (request.Authentication)
         {
-            case "private_key_jwt":
+            // self_signed_tls_client_auth: the key set holds the certificate (x5c), which OpenIddict compares with the TLS one.
+            case "private_key_jwt" or MutualTls.SelfSignedTlsClientAuth:
                 if (string.IsNullOrWhiteSpace(request.JsonWebKeys))
                 {
                     return ("jwks-required", null);
@@ -56,6 +57,10 @@ public sealed class ClientRegistration(IOpenIddictApplicationManager application
                 if (descriptor.JsonWebKeySet.Keys.Any(k => k.HasPrivateKey))
                 {
                     return ("jwks-private", null);
+                }
+                if (request.Authentication == MutualTls.SelfSignedTlsClientAuth && !descriptor.JsonWebKeySet.Keys.All(k => k.X5c.Count > 0))
+                {
+                    return ("certificate-invalid", null);
                 }
                 break;
             case "client_secret_basic" or "client_secret_post":

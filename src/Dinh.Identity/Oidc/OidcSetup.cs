@@ -74,6 +74,7 @@ public static class OidcSetup
                 {
                     server.SetIssuer(new Uri(issuer, UriKind.Absolute));
                 }
+                MutualTls.Configure(server, configuration);
                 server.Configure(options =>
                 {
                     options.CodeChallengeMethods.Clear();

@@ -1,6 +1,7 @@
 using System.Net;
 using Dinh.Exchange.Members;
 using Dinh.Tests.Exchange;
+using Dinh.Tests.HostedRegistries;
 using Dinh.Tests.Identity;
 using Microsoft.Playwright;
 
@@ -25,11 +26,7 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
             Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
         }
 
-        await tab.Page.GotoAsync("/account/data-usage");
-        await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(citizen.Number);
-        await tab.Page.GetByLabel("Mật khẩu").FillAsync(citizen.Password);
-        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
-        await tab.Page.WaitForURLAsync("**/account/data-usage");
+        await SignInToDataUsageAsync(tab, citizen.Number, citizen.Password);
 
         var accesses = tab.Page.Locator("#accesses");
         await Assertions.Expect(accesses).ToContainTextAsync("Công ty BHXH");
@@ -61,5 +58,55 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
         var overflow = await tab.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "the page scrolls sideways on a phone");
         Assert.True(tab.Errors.Count == 0, string.Join("\n", tab.Errors));
+    }
+
+    [Fact]
+    public async Task A_citizen_sees_a_read_of_their_record_in_an_agencys_hosted_registry_on_a_phone()
+    {
+        await using var tab = await browser.OpenAsync(390, 844);
+        var app = browser.App;
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        using var owner = await ExchangeDriver.RegisterMemberAsync(app, "SLD");
+        using var treasury = await ExchangeDriver.RegisterMemberAsync(app, "KBNN");
+        var code = await HostedRegistryDriver.LoadCopyAsync(app, owner.Identifier);
+        using (var ownerClient = await owner.ClientAsync("social-assistance-payment", "QD-2026-9"))
+        {
+            var (created, _) = await HostedRegistryDriver.PostAsync(ownerClient, $"/data/{code}/1.0/create",
+                new { write = new { content = HostedRegistryDriver.Record("BTXH-HN-000777", citizen.Number, citizen.Name) } });
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        }
+        var granted = await app.RunDinhAsync("registries", "grant", code, treasury.Identifier, "--operation", "read",
+            "--purpose", "allowance-disbursement", "--legal-basis", "Thông tư 02/2021/TT-BLĐTBXH, Điều 9");
+        Assert.True(granted.ExitCode == 0, granted.Error);
+        using (var reader = await treasury.ClientAsync("allowance-disbursement", "CHI-2026-11"))
+        {
+            var (read, _) = await HostedRegistryDriver.PostAsync(reader, $"/data/{code}/1.0/read",
+                new { query = new { content = new { personalIdNumber = citizen.Number } } });
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        await SignInToDataUsageAsync(tab, citizen.Number, citizen.Password);
+
+        var uses = tab.Page.Locator("#registry-uses");
+        await Assertions.Expect(uses).ToContainTextAsync("Đối tượng bảo trợ xã hội hưởng trợ cấp hằng tháng — Thành phố Hà Nội");
+        await Assertions.Expect(uses).ToContainTextAsync($"{code} / BTXH-HN-000777");
+        await Assertions.Expect(uses).ToContainTextAsync("Công ty KBNN");
+        await Assertions.Expect(uses).ToContainTextAsync("allowance-disbursement");
+        await Assertions.Expect(uses).ToContainTextAsync("CHI-2026-11");
+        await Assertions.Expect(uses).ToContainTextAsync("fullName");
+        // Listed once, under the registries: the general table does not repeat it as a raw access-log line.
+        await Assertions.Expect(tab.Page.Locator("#no-accesses")).ToBeVisibleAsync();
+        var overflow = await tab.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflow, "the page scrolls sideways on a phone");
+        Assert.True(tab.Errors.Count == 0, string.Join("\n", tab.Errors));
+    }
+
+    private static async Task SignInToDataUsageAsync(BrowserPage tab, string number, string password)
+    {
+        await tab.Page.GotoAsync("/account/data-usage");
+        await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(number);
+        await tab.Page.GetByLabel("Mật khẩu").FillAsync(password);
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
+        await tab.Page.WaitForURLAsync("**/account/data-usage");
     }
 }

@@ -263,7 +263,16 @@ public abstract class HostedRegistryTests(DinhApp fixture)
         var code = await HostedRegistryDriver.LoadCopyAsync(app, owner.Identifier);
         using var client = await owner.ClientAsync(Purpose);
         var (databases, databasesBody) = await HostedRegistryDriver.GetAsync(client, "/databases");
-        var info = databasesBody.EnumerateArray().SelectMany(g => g.GetProperty("databases").EnumerateArray()).Single(d => d.GetProperty("name").GetString() == code);
+        // The specification's databasesSchema: one group object whose `databases` are DatabaseInfo objects.
+        Assert.Equal(JsonValueKind.Object, databasesBody.ValueKind);
+        Assert.Equal((JsonValueKind.Number, JsonValueKind.String, JsonValueKind.String, JsonValueKind.Number, JsonValueKind.Number),
+            (databasesBody.GetProperty("id").ValueKind, databasesBody.GetProperty("name").ValueKind, databasesBody.GetProperty("code").ValueKind,
+             databasesBody.GetProperty("groupId").ValueKind, databasesBody.GetProperty("order").ValueKind));
+        var info = databasesBody.GetProperty("databases").EnumerateArray().Single(d => d.GetProperty("name").GetString() == code);
+        Assert.Equal("1.0", info.GetProperty("version").GetString());
+        Assert.Equal((JsonValueKind.Number, JsonValueKind.String, JsonValueKind.Object, JsonValueKind.False, JsonValueKind.String),
+            (info.GetProperty("id").ValueKind, info.GetProperty("institution").ValueKind, info.GetProperty("schema").ValueKind,
+             info.GetProperty("isDisabled").ValueKind, info.GetProperty("modifiedAt").ValueKind));
         var id = info.GetProperty("id").GetInt32();
         var schema = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(HostedRegistryDriver.SampleDirectory, "schema.json")))!.AsObject();
         schema["creationDate"] = "2026-11-23";
@@ -295,10 +304,12 @@ public abstract class HostedRegistryTests(DinhApp fixture)
             "--purpose", "health-register", "--legal-basis", "Luật Khám bệnh, chữa bệnh 2023");
         Assert.True(granted.ExitCode == 0, granted.Error);
         using var newcomerClient = await newcomer.ClientAsync("health-register");
-        var (createdByApi, _) = await HostedRegistryDriver.PostAsync(newcomerClient, "/database/modify", new JsonObject
+        // catalogName is not required by the specification: the registry is then named by its code.
+        var (createdByApi, createdByApiBody) = await HostedRegistryDriver.PostAsync(newcomerClient, "/database/modify", new JsonObject
         {
-            ["code"] = "SOYTE-" + code, ["catalogName"] = "Sổ tiêm chủng", ["schema"] = schema.DeepClone(),
+            ["code"] = "SOYTE-" + code, ["schema"] = schema.DeepClone(),
         });
+        var (newcomerDatabases, newcomerDatabasesBody) = await HostedRegistryDriver.GetAsync(newcomerClient, "/databases");
         var (newRecord, _) = await HostedRegistryDriver.PostAsync(newcomerClient, $"/data/SOYTE-{code}/1.0/create",
             new { write = new { content = HostedRegistryDriver.Record("BTXH-HN-000001", "001190000002", "Đỗ Văn An") } });
         var (foreignGet, _) = await HostedRegistryDriver.GetAsync(newcomerClient, $"/database/{id}");
@@ -316,6 +327,10 @@ public abstract class HostedRegistryTests(DinhApp fixture)
         Assert.True(nonsenseBody.GetProperty("errors").TryGetProperty("schema.properties.ID.type", out _), nonsenseBody.ToString());
         Assert.Equal(HttpStatusCode.Forbidden, notGranted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, createdByApi.StatusCode);
+        Assert.Equal("btxh.json", createdByApiBody.GetProperty("filename").GetString());
+        Assert.Equal(HttpStatusCode.OK, newcomerDatabases.StatusCode);
+        var newcomerInfo = Assert.Single(newcomerDatabasesBody.GetProperty("databases").EnumerateArray());
+        Assert.Equal(("SOYTE-" + code, "SOYTE-" + code), (newcomerInfo.GetProperty("name").GetString(), newcomerInfo.GetProperty("catalogName").GetString()));
         Assert.Equal(HttpStatusCode.OK, newRecord.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, foreignGet.StatusCode);
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);

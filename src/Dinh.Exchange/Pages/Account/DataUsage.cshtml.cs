@@ -1,4 +1,5 @@
 using Dinh.Exchange.Access;
+using Dinh.Exchange.HostedRegistries;
 using Dinh.Exchange.Persistence;
 using Dinh.Identity.Contracts;
 using Microsoft.AspNetCore.Authorization;
@@ -12,14 +13,17 @@ namespace Dinh.Exchange.Pages.Account;
 /// <summary>
 /// "Who used my data" (Estonia's data tracker is the model): every lookup, verification, event and refused attempt
 /// about the signed-in citizen, newest first, read from the access log's citizen index; and the consents the
-/// citizen may give to members or withdraw.
+/// citizen may give to members or withdraw. Reads of the citizen's records in agencies' hosted registries are listed
+/// apart, named by registry and record, from the same data GovStack's MyPersonalDataUsage answers with.
 /// </summary>
 [Authorize(AuthenticationSchemes = SignedInCitizens.Scheme)]
-internal sealed class DataUsageModel(ExchangeDbContext db, SignedInCitizens citizens, CitizenConsents consents) : PageModel
+internal sealed class DataUsageModel(ExchangeDbContext db, HostedRegistriesDbContext registries, SignedInCitizens citizens, CitizenConsents consents)
+    : PageModel
 {
     public const int PageSize = 200;
 
     public IReadOnlyList<AccessLogEntry> Entries { get; private set; } = [];
+    public IReadOnlyList<RegistryUse> RegistryUses { get; private set; } = [];
     public IReadOnlyList<CitizenConsents.ConsentOption> Consents { get; private set; } = [];
     public bool NotACitizen { get; private set; }
     public string? Message { get; private set; }
@@ -57,9 +61,11 @@ internal sealed class DataUsageModel(ExchangeDbContext db, SignedInCitizens citi
             NotACitizen = true;
             return;
         }
-        Entries = await db.AccessLog.AsNoTracking().Where(e => e.CitizenId == citizenId)
+        RegistryUses = await PersonalDataUsage.ForCitizenAsync(db, registries, citizenId, registryCode: null, HttpContext.RequestAborted);
+        var inRegistries = RegistryUses.Select(u => u.Entry.Id).ToHashSet();
+        Entries = [.. (await db.AccessLog.AsNoTracking().Where(e => e.CitizenId == citizenId)
             // Ids are UUID v7: ordered by time on both providers (SQLite cannot order by DateTimeOffset).
-            .OrderByDescending(e => e.Id).Take(PageSize).ToListAsync(HttpContext.RequestAborted);
+            .OrderByDescending(e => e.Id).Take(PageSize).ToListAsync(HttpContext.RequestAborted)).Where(e => !inRegistries.Contains(e.Id))];
         Consents = await consents.OptionsAsync(citizenId, HttpContext.RequestAborted);
     }
 }

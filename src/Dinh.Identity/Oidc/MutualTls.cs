@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Dinh.Platform.Web;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Dinh.Identity.Oidc;
+
+/// <summary>
+/// RFC 8705 `self_signed_tls_client_auth` for agency systems behind a TLS-terminating gateway (ADR 0014). OpenIddict
+/// does the work: it reads the request's client certificate (which the platform takes from the gateway's header, from
+/// trusted gateway addresses only), checks it is self-issued and for client authentication, and compares it with the
+/// certificates in the client's JSON Web Key Set. Dinh only switches it on and turns a registered certificate into
+/// that key set entry.
+/// </summary>
+internal static class MutualTls
+{
+    public const string SelfSignedTlsClientAuth = "self_signed_tls_client_auth";
+    private const string ClientAuthenticationUsage = "1.3.6.1.5.5.7.3.2";
+
+    public static void Configure(OpenIddictServerBuilder server, IConfiguration configuration)
+    {
+        if (configuration.GetSection(ClientCertificateOptions.Section).Get<ClientCertificateOptions>() is not { Enabled: true })
+        {
+            return;
+        }
+        // OpenIddict refuses mutual TLS without a static issuer: the issuer must not follow a request's Host header.
+        if (configuration["Dinh:Oidc:Issuer"] is not { Length: > 0 })
+        {
+            throw new InvalidOperationException(
+                $"{ClientCertificateOptions.Section}:Enabled needs Dinh:Oidc:Issuer (env Dinh__Oidc__Issuer), the provider's public address.");
+        }
+        server.EnableSelfSignedTlsClientAuthentication();
+    }
+
+    /// <summary>
+    /// The JSON Web Key Set holding a member's certificate (x5c), or an error key: certificate-invalid (not one PEM
+    /// certificate), certificate-private (a private key in the file), certificate-not-self-signed, certificate-usage
+    /// (no client-authentication usage), certificate-expired, certificate-algorithm (not an RSA key).
+    /// </summary>
+    public static (string? KeySet, string? Error) KeySetFor(string pem, DateTimeOffset now)
+    {
+        if (pem.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            return (null, "certificate-private");
+        }
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509Certificate2.CreateFromPem(pem);
+        }
+        catch (CryptographicException)
+        {
+            return (null, "certificate-invalid");
+        }
+        using (certificate)
+        {
+            if (!certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData))
+            {
+                return (null, "certificate-not-self-signed");
+            }
+            var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SelectMany(e => e.EnhancedKeyUsages.Cast<Oid>()).ToList();
+            if (usages.Count > 0 && !usages.Any(u => u.Value == ClientAuthenticationUsage))
+            {
+                return (null, "certificate-usage");
+            }
+            if (certificate.NotAfter.ToUniversalTime() <= now.UtcDateTime)
+            {
+                return (null, "certificate-expired");
+            }
+            // OpenIddict 7.8 finds a client's certificates through IdentityModel's key conversion, which turns only an
+            // RSA-typed JWK with x5c into a certificate key (an EC one becomes a bare ECDsa key and is never matched).
+            using (var rsa = certificate.GetRSAPublicKey())
+            {
+                if (rsa is null)
+                {
+                    return (null, "certificate-algorithm");
+                }
+            }
+            var key = JsonWebKeyConverter.ConvertFromX509SecurityKey(new X509SecurityKey(certificate));
+            key.Kid = Base64UrlEncoder.Encode(certificate.GetCertHash(HashAlgorithmName.SHA256));
+            key.X5tS256 = key.Kid;
+            return (JsonSerializer.Serialize(new { keys = new[] { key } }), null);
+        }
+    }
+}
