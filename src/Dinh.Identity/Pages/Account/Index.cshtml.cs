@@ -101,6 +101,12 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
         {
             return Challenge();
         }
+        if (Me.TwoFactorEnabled)
+        {
+            // Already on: a stray post must not replace the key the authenticator app holds (the page would not show
+            // the new one, and a staff member, who cannot sign in without it, would be locked out).
+            return Page();
+        }
         var key = await users.GetAuthenticatorKeyAsync(Me);
         if (key is null || string.IsNullOrWhiteSpace(code))
         {
