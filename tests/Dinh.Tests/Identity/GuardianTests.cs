@@ -28,7 +28,7 @@ public abstract class GuardianTests(DinhApp fixture)
         var registry = new RegistryDriver(app);
         using var clerk = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
         var (ward, wardName) = await WardAsync(clerk, "2019-03-04");
-        using var browser = await SignInAsync(app, guardian);
+        using var browser = await AccountsDriver.SignInCitizenAsync(app, guardian);
 
         using var beforeGuardianship = await RegisterChildAsync(browser, ward, wardName, "2019-03-04");
         Assert.Equal(HttpStatusCode.BadRequest, beforeGuardianship.StatusCode);
@@ -63,7 +63,7 @@ public abstract class GuardianTests(DinhApp fixture)
         using (await GuardianshipAsync(clerk, current, guardian.CitizenId, startsOn: "2025-01-01", endsOn: null))
         {
         }
-        using var browser = await SignInAsync(app, guardian);
+        using var browser = await AccountsDriver.SignInCitizenAsync(app, guardian);
 
         using var refused = await RegisterChildAsync(browser, ended, endedName, "2018-06-07");
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
@@ -128,23 +128,8 @@ public abstract class GuardianTests(DinhApp fixture)
         });
     }
 
-    private static async Task<HttpClient> SignInAsync(DinhApp app, TestCitizen citizen)
-    {
-        var browser = app.CreateClient(cookies: new CookieContainer());
-        using var signIn = await AccountsDriver.PostLoginAsync(browser, citizen.Number, citizen.Password);
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return browser;
-    }
-
-    private static async Task<HttpResponseMessage> RegisterChildAsync(HttpClient browser, JsonElement ward, string name, string dateOfBirth)
-    {
-        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/children");
-        return await browser.PostAsync("/account/children", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["number"] = ward.GetProperty("personalIdNumber").GetString()!, ["name"] = name, ["dateOfBirth"] = dateOfBirth,
-            ["password"] = "mat-khau-cua-tre-2026", ["confirm"] = "mat-khau-cua-tre-2026", ["__RequestVerificationToken"] = token,
-        }));
-    }
+    private static Task<HttpResponseMessage> RegisterChildAsync(HttpClient browser, JsonElement ward, string name, string dateOfBirth) =>
+        AccountsDriver.RegisterChildAsync(browser, ward.GetProperty("personalIdNumber").GetString()!, name, dateOfBirth);
 
     private static async Task<Account?> AccountOfAsync(DinhApp app, Guid citizenId)
     {

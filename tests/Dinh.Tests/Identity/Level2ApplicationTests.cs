@@ -38,7 +38,7 @@ public abstract class Level2ApplicationTests(DinhApp fixture)
         Assert.Equal(await ExpectedDueAsync(app, 3), application.DueOn);
         Assert.True(application.DueOn > holiday, "the due date runs past the holiday added on the next working day");
         Assert.Equal(AssuranceLevel.Level1, (await AccountAsync(app, citizen.AccountId)).Level);
-        using (var owner = await SignInCitizenAsync(app, citizen))
+        using (var owner = await AccountsDriver.SignInCitizenAsync(app, citizen))
         {
             var page = await owner.GetStringAsync("/account");
             Assert.Contains("level2-application", page, StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public abstract class Level2ApplicationTests(DinhApp fixture)
         Assert.Equal("Vân tay không khớp với cơ sở dữ liệu căn cước", decided.RefusalReason);
         Assert.Equal(1, await AuditCountAsync(app, "eid.level2.application-refused", $"citizen:{citizen.CitizenId}"));
         Assert.Equal(AssuranceLevel.Level1, (await AccountAsync(app, citizen.AccountId)).Level);
-        using var owner = await SignInCitizenAsync(app, citizen);
+        using var owner = await AccountsDriver.SignInCitizenAsync(app, citizen);
         Assert.Contains("Vân tay không khớp", await owner.GetStringAsync("/account"), StringComparison.Ordinal);
         using var notice = await police.GetAsync("/dev/mailbox/latest?recipient=%2B84912345678&kind=notice.level2-refused");
         Assert.Equal(HttpStatusCode.OK, notice.StatusCode);
@@ -173,14 +173,6 @@ public abstract class Level2ApplicationTests(DinhApp fixture)
         form["__RequestVerificationToken"] = await DinhApp.GetAntiforgeryTokenAsync(client, path);
         var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
         return await client.PostAsync($"{path}{separator}handler={handler}{(id is { } i ? $"&id={i}" : "")}", new FormUrlEncodedContent(form));
-    }
-
-    private static async Task<HttpClient> SignInCitizenAsync(DinhApp app, TestCitizen citizen)
-    {
-        var browser = app.CreateClient(cookies: new CookieContainer());
-        using var signIn = await AccountsDriver.PostLoginAsync(browser, citizen.Number, citizen.Password);
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return browser;
     }
 
     /// <summary>Independent of the code under test: weekdays minus the portal's holiday table, counted in Vietnam's time.</summary>

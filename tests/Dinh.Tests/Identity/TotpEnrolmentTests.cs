@@ -19,7 +19,7 @@ public abstract partial class TotpEnrolmentTests(DinhApp fixture)
     {
         var app = fixture.Require();
         var citizen = await CitizenAccounts.CreateAsync(app);
-        using var owner = await SignInAsync(app, citizen, code: null);
+        using var owner = await AccountsDriver.SignInCitizenAsync(app, citizen);
         var key = await StartEnrolmentAsync(owner);
         var at = TimeProvider.System.GetUtcNow();
         var first = Totp.Code(key, at);
@@ -42,7 +42,7 @@ public abstract partial class TotpEnrolmentTests(DinhApp fixture)
     {
         var app = fixture.Require();
         var citizen = await CitizenAccounts.CreateAsync(app);
-        using var owner = await SignInAsync(app, citizen, code: null);
+        using var owner = await AccountsDriver.SignInCitizenAsync(app, citizen);
         var abandoned = await StartEnrolmentAsync(owner);
         var key = await StartEnrolmentAsync(owner);
         Assert.NotEqual(abandoned, key);
@@ -57,14 +57,6 @@ public abstract partial class TotpEnrolmentTests(DinhApp fixture)
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Account>>();
         Assert.Equal(key, await users.GetAuthenticatorKeyAsync((await users.FindByIdAsync(citizen.AccountId.ToString()))!));
-    }
-
-    private static async Task<HttpClient> SignInAsync(DinhApp app, TestCitizen citizen, string? code)
-    {
-        var browser = app.CreateClient(cookies: new CookieContainer());
-        using var signIn = await AccountsDriver.PostLoginAsync(browser, citizen.Number, citizen.Password, code);
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return browser;
     }
 
     private static async Task<string> StartEnrolmentAsync(HttpClient owner)
