@@ -248,9 +248,17 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
             application?.Complete(check.OfficerId, account.Id, now);
             db.Audit(IdentityAudit.Of(actor, "eid.level2.granted", $"account:{account.Id}", Purpose, Basis, requestId, detail ?? "new account"));
             Notices.Level2(db, account, newAccount: true);
-            if ((await users.CreateAsync(account)).Succeeded)
+            try
             {
-                return new(Level2Refusal.None, account, application);
+                if ((await users.CreateAsync(account)).Succeeded)
+                {
+                    return new(Level2Refusal.None, account, application);
+                }
+            }
+            catch (DbUpdateException)
+            {
+                // The store does not turn a lost race into a failed result: another instance created the account or
+                // decided the application between the checks and this commit (unique login, application status).
             }
             // Lost a race for the login (or another officer decided the application): record the attempt as refused,
             // with nothing of the new account.
