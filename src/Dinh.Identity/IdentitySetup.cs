@@ -85,6 +85,9 @@ public static class IdentitySetup
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid", "Định danh điện tử mức 2", "e-ID level 2",
             "Kiểm tra thẻ căn cước gắn chip và sinh trắc học, nâng tài khoản lên mức 2; khóa và mở khóa tài khoản.",
             "Check the chip card and biometrics, raise an account to level 2; lock and unlock accounts."));
+        services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid/queue", "Yêu cầu nâng mức 2 chờ xử lý", "Level-2 applications to finish",
+            "Các yêu cầu chờ kết quả sinh trắc học hoặc thẻ căn cước mới, hạn sớm nhất trước; hoàn tất hoặc từ chối có lý do.",
+            "Applications waiting for the biometric device or a new card, earliest due first; complete or refuse with a reason."));
         services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/clients", "Ứng dụng kết nối (OpenID Connect)", "Applications (OpenID Connect)",
             "Đăng ký ứng dụng bên thứ ba đăng nhập bằng Dinh: địa chỉ chuyển hướng, phạm vi, mức định danh tối thiểu.",
             "Register third-party applications that log in with Dinh: redirect URIs, scopes, minimum level."));

@@ -34,6 +34,7 @@ public static class RegistrySetup
         services.AddSingleton<IDatabaseSeeder, DemoPopulation>();
         services.AddScoped<RegistryAccess>();
         services.AddScoped<CitizenDirectory>();
+        services.AddScoped<Guardianships>();
         services.AddScoped<PersonRecords>();
         services.AddScoped<RegistryChangeFeed>();
         services.AddScoped<OfficerDirectory>();
@@ -66,6 +67,7 @@ public static class RegistrySetup
         RegisterMarriage.Map(api);
         RegisterDivorce.Map(api);
         RegisterNameChange.Map(api);
+        Guardians.RegisterGuardianship.Map(api);
         ChangeResidence.Map(api);
         Deregister.Map(api);
         SeparateHousehold.Map(api);

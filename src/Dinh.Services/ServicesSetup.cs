@@ -24,6 +24,7 @@ public static class ServicesSetup
         services.AddSingleton<IDatabaseSeeder, HolidaySeeder>();
         services.AddScoped<ProcedureCatalogue>();
         services.AddScoped<WorkingCalendar>();
+        services.AddScoped<Dinh.Identity.Contracts.IWorkingDayCalendar, IdentityWorkingDays>();
         services.AddScoped<ApplicationForm>();
         services.AddScoped<DossierNotices>();
         services.AddScoped<RegistryEffects>();

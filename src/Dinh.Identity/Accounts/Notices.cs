@@ -21,6 +21,17 @@ internal static class Notices
         db.Send(new OutgoingMessage(MessageChannel.Sms, phone, null, text, "notice.level2"));
     }
 
+    /// <summary>To the account's verified phone, or the phone given at the counter by a citizen without an account.</summary>
+    public static void Level2Refused(AccountsDbContext db, string? phone)
+    {
+        if (phone is not null)
+        {
+            db.Send(new OutgoingMessage(MessageChannel.Sms, phone, null,
+                "Dinh: yeu cau tai khoan dinh danh muc 2 cua ban khong duoc chap nhan. Lien he co quan cong an da tiep nhan. / Your level-2 e-ID application was refused; contact the police office that received it.",
+                "notice.level2-refused"));
+        }
+    }
+
     public static void Locked(AccountsDbContext db, Account account)
     {
         if (account.PhoneNumber is { } phone && account.PhoneNumberConfirmed)

@@ -5,6 +5,9 @@ public enum BiometricOutcome
     Match = 1,
     NoMatch = 2,
     DeviceError = 3,
+
+    /// <summary>The device took the captures but answers later (matching queued at the identity database).</summary>
+    Pending = 4,
 }
 
 /// <summary>

@@ -11,7 +11,7 @@ namespace Dinh.Identity.Persistence;
 
 /// <summary>
 /// Accounts (ASP.NET Core Identity's user tables, mapped here because the context derives from Dinh's audited base
-/// rather than IdentityDbContext), sessions, login history, one-time codes, level-2 checks, the provider's keys and
+/// rather than IdentityDbContext), sessions, login history, one-time codes, level-2 checks and applications, the provider's keys and
 /// OpenIddict's applications, authorizations, scopes and tokens.
 /// </summary>
 public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options, AuditTrail auditTrail)
@@ -22,6 +22,7 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
     public DbSet<LoginEvent> LoginEvents => Set<LoginEvent>();
     public DbSet<OneTimeCode> OneTimeCodes => Set<OneTimeCode>();
     public DbSet<Level2Verification> Level2Verifications => Set<Level2Verification>();
+    public DbSet<Level2Application> Level2Applications => Set<Level2Application>();
     public DbSet<ProviderKey> ProviderKeys => Set<ProviderKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -62,6 +63,21 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
             check.Property(c => c.OfficeUnitCode).HasMaxLength(5);
             check.Property(c => c.CardNumber).HasMaxLength(12);
             check.Property(c => c.Device).HasMaxLength(100);
+        });
+        modelBuilder.Entity<Level2Application>(application =>
+        {
+            application.ToTable("level2_applications");
+            // One open application per citizen, on every instance.
+            application.HasIndex(a => a.CitizenId).IsUnique().HasFilter("status = 1");
+            application.HasIndex(a => new { a.Status, a.DueOn });
+            // Of two officers deciding the same application at once, one wins.
+            application.Property(a => a.Status).IsConcurrencyToken();
+            application.Property(a => a.OfficeUnitCode).HasMaxLength(5);
+            application.Property(a => a.Phone).HasMaxLength(16);
+            application.Property(a => a.CardNumber).HasMaxLength(12);
+            application.Property(a => a.FaceCapture).HasMaxLength(100);
+            application.Property(a => a.FingerprintCapture).HasMaxLength(100);
+            application.Property(a => a.RefusalReason).HasMaxLength(500);
         });
         modelBuilder.Entity<ProviderKey>(key =>
         {

@@ -195,6 +195,8 @@ internal sealed class FieldErrors
         "elsewhere" => english ? "This household is registered in another commune." : "Hộ này đăng ký ở xã/phường khác.",
         "head-not-in-members" => english ? "The new head must be one of the members who separate." : "Chủ hộ mới phải là một trong các thành viên tách hộ.",
         "same-person" => english ? "Cannot be the same person." : "Không thể là cùng một người.",
+        "minor" => english ? "A guardian must be an adult (18 or over)." : "Người giám hộ phải đủ 18 tuổi.",
+        "deceased" => english ? "This person's death is registered." : "Người này đã được đăng ký khai tử.",
         _ => english ? "Not valid." : "Không hợp lệ.",
     };
 }

@@ -8,6 +8,8 @@ public enum CivilStatusEventKind
     Divorce = 4,
     NameChange = 5,
     DataCorrection = 6,
+    Guardianship = 7,
+    GuardianshipEnded = 8,
 }
 
 /// <summary>

@@ -30,6 +30,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<HouseholdMember> HouseholdMembers => Set<HouseholdMember>();
     public DbSet<Residence> Residences => Set<Residence>();
     public DbSet<CivilStatusEvent> Events => Set<CivilStatusEvent>();
+    internal DbSet<Guardians.Guardianship> Guardianships => Set<Guardians.Guardianship>();
     public DbSet<Officer> Officers => Set<Officer>();
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
     public DbSet<DataQualityFinding> Findings => Set<DataQualityFinding>();
@@ -78,6 +79,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
         });
         modelBuilder.MapUnitTables();
         modelBuilder.MapQualityTables();
+        Dinh.Registry.Guardians.GuardianshipTables.MapGuardianships(modelBuilder);
 
         modelBuilder.Entity<Citizen>(citizen =>
         {

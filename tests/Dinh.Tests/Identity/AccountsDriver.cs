@@ -61,6 +61,29 @@ public static class AccountsDriver
             ["__RequestVerificationToken"] = token,
         }));
     }
+
+    /// <summary>A browser signed in as the citizen (no second factor).</summary>
+    public static async Task<HttpClient> SignInCitizenAsync(DinhApp app, TestCitizen citizen)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(citizen);
+        var browser = app.CreateClient(cookies: new CookieContainer());
+        using var login = await PostLoginAsync(browser, citizen.Number, citizen.Password);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        return browser;
+    }
+
+    /// <summary>A parent or guardian registers a child's account at /account/children.</summary>
+    public static async Task<HttpResponseMessage> RegisterChildAsync(HttpClient browser, string number, string name, string dob)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/children");
+        return await browser.PostAsync(new Uri("/account/children", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["number"] = number, ["name"] = name, ["dateOfBirth"] = dob, ["password"] = "mat-khau-cua-con-2026", ["confirm"] = "mat-khau-cua-con-2026",
+            ["__RequestVerificationToken"] = token,
+        }));
+    }
 }
 
 /// <summary>A citizen with a registry record and a level-1 or level-2 account, made through the real services.</summary>

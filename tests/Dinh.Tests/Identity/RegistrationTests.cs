@@ -107,7 +107,7 @@ public abstract class RegistrationTests(DinhApp fixture)
         var app = fixture.Require();
         var citizen = await CitizenAccounts.CreateAsync(app);
         var email = $"cd-{Guid.NewGuid():N}@example.vn";
-        using var signedIn = await SignInAsync(app, citizen);
+        using var signedIn = await AccountsDriver.SignInCitizenAsync(app, citizen);
 
         var token = await DinhApp.GetAntiforgeryTokenAsync(signedIn, "/account");
         using var set = await signedIn.PostAsync("/account?handler=Email", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -177,34 +177,16 @@ public abstract class RegistrationTests(DinhApp fixture)
         var child = await RegistryDriver.RegisterBirthAsync(officer, childName, "2018-03-03", "male", extra: new { motherId = parent.CitizenId });
         var childNumber = child.GetProperty("personalIdNumber").GetString()!;
 
-        using var strangerBrowser = await SignInAsync(app, stranger);
-        using var refused = await RegisterChildAsync(strangerBrowser, childNumber, childName, "2018-03-03");
-        using var parentBrowser = await SignInAsync(app, parent);
-        using var created = await RegisterChildAsync(parentBrowser, childNumber, childName, "2018-03-03");
+        using var strangerBrowser = await AccountsDriver.SignInCitizenAsync(app, stranger);
+        using var refused = await AccountsDriver.RegisterChildAsync(strangerBrowser, childNumber, childName, "2018-03-03");
+        using var parentBrowser = await AccountsDriver.SignInCitizenAsync(app, parent);
+        using var created = await AccountsDriver.RegisterChildAsync(parentBrowser, childNumber, childName, "2018-03-03");
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         var account = await AccountAsync(childNumber);
         Assert.Equal(parent.AccountId, account!.GuardianAccountId);
         Assert.Equal(AssuranceLevel.Level1, account.Level);
-    }
-
-    private static async Task<HttpClient> SignInAsync(DinhApp app, TestCitizen citizen)
-    {
-        var browser = app.CreateClient(cookies: new CookieContainer());
-        using var login = await AccountsDriver.PostLoginAsync(browser, citizen.Number, citizen.Password);
-        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        return browser;
-    }
-
-    private static async Task<HttpResponseMessage> RegisterChildAsync(HttpClient browser, string number, string name, string dob)
-    {
-        var token = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account/children");
-        return await browser.PostAsync("/account/children", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["number"] = number, ["name"] = name, ["dateOfBirth"] = dob, ["password"] = "mat-khau-cua-con-2026", ["confirm"] = "mat-khau-cua-con-2026",
-            ["__RequestVerificationToken"] = token,
-        }));
     }
 
     private async Task<(string Number, string Name)> CitizenAsync(string dateOfBirth)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
 using Dinh.Registry.Contracts;
@@ -11,14 +12,17 @@ using Microsoft.Extensions.Localization;
 namespace Dinh.Identity.Pages.Account;
 
 /// <summary>
-/// A parent with a level-2 account registers a child under 14 (Decree 69/2024 Art. 7): the registry must name the
-/// parent as the child's father or mother. The child's account is level 1, linked to the parent, and uses the
-/// parent's verified phone. Guardians who are not parents are registered at the police counter (not modelled here).
+/// A parent or guardian with a level-2 account registers a child under 14 (Decree 69/2024 Art. 7): the registry must
+/// name them as the child's father or mother, or hold a guardianship of theirs for the child in effect today. The
+/// child's account is level 1, linked to them, and uses their verified phone. Once a guardianship has ended the former
+/// guardian is refused, and the list shows the link as ended.
 /// </summary>
-internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.Account> users, CitizenDirectory citizens, TimeProvider clock,
-    IStringLocalizer<IdentityText> text) : PageModel
+internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.Account> users, CitizenDirectory citizens, Guardianships guardianships,
+    TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
 {
-    public IReadOnlyList<(string Number, string Name)> Children { get; private set; } = [];
+    public sealed record Linked(string Number, string Name, string Relation);
+
+    public IReadOnlyList<Linked> Children { get; private set; } = [];
     public string? Error { get; private set; }
     public string? Message { get; private set; }
     public bool Allowed { get; private set; }
@@ -40,12 +44,19 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
             return Fail(text["Password.Mismatch"]);
         }
         var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var child = await citizens.FindByNumberAsync(number?.Trim(), HttpContext.RequestAborted);
         var parent = me.CitizenId!.Value;
-        if (child is null || child.Deceased || !child.IsChildOf(parent) || !CitizenDirectory.SameName(name, child.FullName)
+        var wards = child is null ? [] : (await guardianships.OfGuardianAsync(parent, HttpContext.RequestAborted)).Where(g => g.WardId == child.Id).ToList();
+        var guardianship = wards.FirstOrDefault(g => g.ActiveOn(today));
+        if (child is null || child.Deceased || (!child.IsChildOf(parent) && wards.Count == 0) || !CitizenDirectory.SameName(name, child.FullName)
             || PartialDate.Parse(dateOfBirth, out _) != child.DateOfBirth)
         {
             return Fail(text["Children.NoMatch"]);
+        }
+        if (!child.IsChildOf(parent) && guardianship is null)
+        {
+            return Fail(text["Children.GuardianshipEnded"]);
         }
         if (child.AgeOn(DateOnly.FromDateTime(now.UtcDateTime)) >= 14)
         {
@@ -61,7 +72,7 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
             GuardianAccountId = me.Id, CreatedAt = now, PhoneNumber = me.PhoneNumber, PhoneNumberConfirmed = me.PhoneNumberConfirmed, LockoutEnabled = true,
         };
         db.Audit(IdentityAudit.Of($"account:{me.Id}", "account.registered.by-guardian", $"citizen:{child.Id}", "registration of a child under 14",
-            "Decree 69/2024 Art. 7", HttpContext.TraceIdentifier, null));
+            "Decree 69/2024 Art. 7", HttpContext.TraceIdentifier, child.IsChildOf(parent) ? "parent" : $"guardianship {guardianship!.Id}: {guardianship.LegalBasis}"));
         var result = await users.CreateAsync(account, password);
         if (!result.Succeeded)
         {
@@ -80,10 +91,17 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
         }
         Allowed = me.Level == AssuranceLevel.Level2 && me.CitizenId is not null;
         var children = await db.Accounts.AsNoTracking().Where(a => a.GuardianAccountId == id).Select(a => new { a.UserName, a.CitizenId }).ToListAsync(HttpContext.RequestAborted);
-        var list = new List<(string, string)>();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var mine = me.CitizenId is { } self ? await guardianships.OfGuardianAsync(self, HttpContext.RequestAborted) : [];
+        var list = new List<Linked>();
         foreach (var c in children)
         {
-            list.Add((c.UserName ?? "", c.CitizenId is { } cid ? (await citizens.FindAsync(cid, HttpContext.RequestAborted))?.FullName ?? "" : ""));
+            var child = c.CitizenId is { } cid ? await citizens.FindAsync(cid, HttpContext.RequestAborted) : null;
+            var relation = child is null || me.CitizenId is not { } myId || child.IsChildOf(myId) ? text["Children.Relation.Parent"].Value
+                : mine.LastOrDefault(g => g.WardId == child.Id) is { } g && g.ActiveOn(today)
+                    ? string.Format(CultureInfo.CurrentCulture, text["Children.Relation.Guardian"].Value, g.EndsOn is { } ends ? ends.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—")
+                : text["Children.Relation.Ended"].Value;
+            list.Add(new Linked(c.UserName ?? "", child?.FullName ?? "", relation));
         }
         Children = list;
         return me;

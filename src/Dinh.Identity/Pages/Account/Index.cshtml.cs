@@ -31,6 +31,9 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
     public string? NewTotpKey { get; private set; }
     public Guid? EmailChallenge { get; private set; }
 
+    /// <summary>The latest level-2 application received at a police office for this citizen, if any.</summary>
+    public Level2.Level2Application? Application { get; private set; }
+
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
 
     public async Task<IActionResult> OnPostSignOutEverywhereAsync()
@@ -97,6 +100,12 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
         if (!await LoadAsync())
         {
             return Challenge();
+        }
+        if (Me.TwoFactorEnabled)
+        {
+            // Already on: a stray post must not replace the key the authenticator app holds (the page would not show
+            // the new one, and a staff member, who cannot sign in without it, would be locked out).
+            return Page();
         }
         var key = await users.GetAuthenticatorKeyAsync(Me);
         if (key is null || string.IsNullOrWhiteSpace(code))
@@ -189,6 +198,9 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
         Me = me;
         CurrentSession = AccountCookie.SessionId(User);
         Citizen = me.CitizenId is { } citizenId ? await citizens.FindAsync(citizenId, HttpContext.RequestAborted) : null;
+        Application = me.CitizenId is { } mine
+            ? await db.Level2Applications.AsNoTracking().Where(a => a.CitizenId == mine).OrderByDescending(a => a.Id).FirstOrDefaultAsync(HttpContext.RequestAborted)
+            : null;
         Sessions = await db.Sessions.AsNoTracking().Where(s => s.AccountId == id && s.RevokedAt == null)
             .OrderByDescending(s => s.Id).Take(20).ToListAsync(HttpContext.RequestAborted);
         Logins = await db.LoginEvents.AsNoTracking().Where(l => l.AccountId == id).OrderByDescending(l => l.Id).Take(20).ToListAsync(HttpContext.RequestAborted);

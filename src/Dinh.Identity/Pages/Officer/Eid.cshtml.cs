@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Level2;
@@ -23,6 +24,7 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
 
     public CitizenIdentity? Citizen { get; private set; }
     public Accounts.Account? Account { get; private set; }
+    public Level2Application? Application { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
     public bool Searched { get; private set; }
@@ -37,7 +39,8 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRaiseAsync(string? cardNumber, bool chipRead, string? faceCapture, string? fingerprintCapture, bool citizenConfirmed, string? phone)
+    public async Task<IActionResult> OnPostRaiseAsync(string? cardNumber, bool chipRead, string? faceCapture, string? fingerprintCapture, bool citizenConfirmed, string? phone,
+        bool withCardIssuance)
     {
         if (await OfficerAsync() is not { } officer)
         {
@@ -48,12 +51,13 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
         {
             return Page();
         }
-        var (refusal, account) = await raise.RunAsync(Citizen, officer,
-            new Level2Request(cardNumber ?? "", chipRead, faceCapture, fingerprintCapture, citizenConfirmed, phone), HttpContext.TraceIdentifier, HttpContext.RequestAborted);
-        Account = account;
+        var (refusal, account, application) = await raise.RunAsync(Citizen, officer,
+            new Level2Request(cardNumber ?? "", chipRead, faceCapture, fingerprintCapture, citizenConfirmed, phone, withCardIssuance),
+            HttpContext.TraceIdentifier, HttpContext.RequestAborted);
+        (Account, Application) = (account, application is { IsOpen: true } ? application : null);
         if (refusal == Level2Refusal.None)
         {
-            Message = text["Eid.Raised"];
+            Message = application is null ? text["Eid.Raised"] : string.Format(CultureInfo.CurrentCulture, text["Eid.Received"], application.DueOn, application.TimeLimitWorkingDays);
         }
         else
         {
@@ -118,6 +122,8 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
         if (Citizen is not null)
         {
             Account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.CitizenId == Citizen.Id, HttpContext.RequestAborted);
+            Application = await db.Level2Applications.AsNoTracking()
+                .FirstOrDefaultAsync(a => a.CitizenId == Citizen.Id && a.Status == Level2ApplicationStatus.Open, HttpContext.RequestAborted);
             db.Audit(IdentityAudit.Of($"officer:{User.FindFirstValue("dinh:officer")}", "eid.citizen.viewed", $"citizen:{Citizen.Id}",
                 "e-ID counter", "Decree 69/2024 Art. 10", HttpContext.TraceIdentifier, null));
             await db.SaveChangesAsync(HttpContext.RequestAborted);

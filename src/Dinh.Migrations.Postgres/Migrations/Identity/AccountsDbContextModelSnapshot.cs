@@ -309,6 +309,107 @@ namespace Dinh.Migrations.Postgres.Migrations.Identity
                     b.ToTable("one_time_codes", (string)null);
                 });
 
+            modelBuilder.Entity("Dinh.Identity.Level2.Level2Application", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("Awaiting")
+                        .HasColumnType("integer")
+                        .HasColumnName("awaiting");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("card_number");
+
+                    b.Property<Guid>("CitizenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("citizen_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("due_on");
+
+                    b.Property<int>("Face")
+                        .HasColumnType("integer")
+                        .HasColumnName("face");
+
+                    b.Property<string>("FaceCapture")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("face_capture");
+
+                    b.Property<int>("Fingerprint")
+                        .HasColumnType("integer")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("FingerprintCapture")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("fingerprint_capture");
+
+                    b.Property<string>("OfficeUnitCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("office_unit_code");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<Guid>("ReceivedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("received_by");
+
+                    b.Property<string>("RefusalReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("refusal_reason");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TimeLimitWorkingDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("time_limit_working_days");
+
+                    b.HasKey("Id")
+                        .HasName("pk_level2_applications");
+
+                    b.HasIndex("CitizenId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_level2_applications_citizen_id")
+                        .HasFilter("status = 1");
+
+                    b.HasIndex("Status", "DueOn")
+                        .HasDatabaseName("ix_level2_applications_status_due_on");
+
+                    b.ToTable("level2_applications", (string)null);
+                });
+
             modelBuilder.Entity("Dinh.Identity.Level2.Level2Verification", b =>
                 {
                     b.Property<Guid>("Id")

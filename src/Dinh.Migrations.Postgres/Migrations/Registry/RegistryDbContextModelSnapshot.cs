@@ -593,6 +593,71 @@ namespace Dinh.Migrations.Postgres.Migrations.Registry
                     b.ToTable("civil_status_events", (string)null);
                 });
 
+            modelBuilder.Entity("Dinh.Registry.Guardians.Guardianship", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EndLegalBasis")
+                        .HasColumnType("text")
+                        .HasColumnName("end_legal_basis");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("ended_by");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("ends_on");
+
+                    b.Property<Guid>("GuardianId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("guardian_id");
+
+                    b.Property<string>("LegalBasis")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("legal_basis");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.Property<string>("RegisteredBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("registered_by");
+
+                    b.Property<string>("RegistrationUnitCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("registration_unit_code");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("starts_on");
+
+                    b.Property<Guid>("WardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ward_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_guardianships");
+
+                    b.HasIndex("GuardianId")
+                        .HasDatabaseName("ix_guardianships_guardian_id");
+
+                    b.HasIndex("WardId")
+                        .HasDatabaseName("ix_guardianships_ward_id");
+
+                    b.ToTable("guardianships", (string)null);
+                });
+
             modelBuilder.Entity("Dinh.Registry.Households.Household", b =>
                 {
                     b.Property<Guid>("Id")

@@ -302,6 +302,107 @@ namespace Dinh.Migrations.Sqlite.Migrations.Identity
                     b.ToTable("one_time_codes", (string)null);
                 });
 
+            modelBuilder.Entity("Dinh.Identity.Level2.Level2Application", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("Awaiting")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("awaiting");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("card_number");
+
+                    b.Property<Guid>("CitizenId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("citizen_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_on");
+
+                    b.Property<int>("Face")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face");
+
+                    b.Property<string>("FaceCapture")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("face_capture");
+
+                    b.Property<int>("Fingerprint")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("FingerprintCapture")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint_capture");
+
+                    b.Property<string>("OfficeUnitCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("office_unit_code");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<Guid>("ReceivedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_by");
+
+                    b.Property<string>("RefusalReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refusal_reason");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TimeLimitWorkingDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_limit_working_days");
+
+                    b.HasKey("Id")
+                        .HasName("pk_level2_applications");
+
+                    b.HasIndex("CitizenId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_level2_applications_citizen_id")
+                        .HasFilter("status = 1");
+
+                    b.HasIndex("Status", "DueOn")
+                        .HasDatabaseName("ix_level2_applications_status_due_on");
+
+                    b.ToTable("level2_applications", (string)null);
+                });
+
             modelBuilder.Entity("Dinh.Identity.Level2.Level2Verification", b =>
                 {
                     b.Property<Guid>("Id")

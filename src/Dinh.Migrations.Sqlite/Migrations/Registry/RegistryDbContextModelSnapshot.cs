@@ -582,6 +582,71 @@ namespace Dinh.Migrations.Sqlite.Migrations.Registry
                     b.ToTable("civil_status_events", (string)null);
                 });
 
+            modelBuilder.Entity("Dinh.Registry.Guardians.Guardianship", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EndLegalBasis")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_legal_basis");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ended_by");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_on");
+
+                    b.Property<Guid>("GuardianId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("guardian_id");
+
+                    b.Property<string>("LegalBasis")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("legal_basis");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_at");
+
+                    b.Property<string>("RegisteredBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registered_by");
+
+                    b.Property<string>("RegistrationUnitCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registration_unit_code");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_on");
+
+                    b.Property<Guid>("WardId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ward_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_guardianships");
+
+                    b.HasIndex("GuardianId")
+                        .HasDatabaseName("ix_guardianships_guardian_id");
+
+                    b.HasIndex("WardId")
+                        .HasDatabaseName("ix_guardianships_ward_id");
+
+                    b.ToTable("guardianships", (string)null);
+                });
+
             modelBuilder.Entity("Dinh.Registry.Households.Household", b =>
                 {
                     b.Property<Guid>("Id")

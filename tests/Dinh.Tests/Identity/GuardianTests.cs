@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dinh.Identity.Accounts;
+using Dinh.Identity.Persistence;
+using Dinh.Tests.Infrastructure;
+using Dinh.Tests.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dinh.Tests.Identity;
+
+/// <summary>
+/// Guardians who are not parents (Decree 69/2024 Art. 7; Civil Code 2015 Art. 46–62): the commune registers the
+/// guardianship in the registry with its legal basis and dates; a level-2 guardian registers the ward's account while
+/// it is in effect, sees the link, and is refused once it has ended.
+/// </summary>
+public abstract class GuardianTests(DinhApp fixture)
+{
+    private const string Basis = "Quyết định cử người giám hộ số 12/QĐ-UBND";
+
+    [Fact]
+    public async Task A_registered_guardian_with_level_2_registers_the_ward_and_sees_the_link_and_the_change_is_audited()
+    {
+        var app = fixture.Require();
+        var guardian = await CitizenAccounts.CreateAsync(app, AssuranceLevel.Level2);
+        var registry = new RegistryDriver(app);
+        using var clerk = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
+        var (ward, wardName) = await WardAsync(clerk, "2019-03-04");
+        using var browser = await AccountsDriver.SignInCitizenAsync(app, guardian);
+
+        using var beforeGuardianship = await RegisterChildAsync(browser, ward, wardName, "2019-03-04");
+        Assert.Equal(HttpStatusCode.BadRequest, beforeGuardianship.StatusCode);
+        using var registered = await GuardianshipAsync(clerk, ward, guardian.CitizenId, startsOn: "2025-01-01", endsOn: null);
+        Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        using var created = await RegisterChildAsync(browser, ward, wardName, "2019-03-04");
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var account = await AccountOfAsync(app, RegistryDriver.Id(ward));
+        Assert.NotNull(account);
+        Assert.Equal(guardian.AccountId, account.GuardianAccountId);
+        Assert.Equal(AssuranceLevel.Level1, account.Level);
+        var list = await browser.GetStringAsync("/account/children");
+        Assert.Contains(ward.GetProperty("personalIdNumber").GetString()!, list, StringComparison.Ordinal);
+        Assert.Contains("người giám hộ", list, StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithPlatformDbAsync(db => db.AuditRecords.CountAsync(r =>
+            r.Action == "registry.guardianship.registered" && r.Subject == $"citizen:{RegistryDriver.Id(ward)}" && r.LegalBasis == Basis)));
+        Assert.Equal(1, await app.WithPlatformDbAsync(db => db.AuditRecords.CountAsync(r =>
+            r.Action == "account.registered.by-guardian" && r.Subject == $"citizen:{RegistryDriver.Id(ward)}" && r.Details!.Contains(Basis))));
+    }
+
+    [Fact]
+    public async Task Once_the_guardianship_has_ended_the_former_guardian_is_refused_and_the_link_shows_it_ended()
+    {
+        var app = fixture.Require();
+        var guardian = await CitizenAccounts.CreateAsync(app, AssuranceLevel.Level2);
+        var registry = new RegistryDriver(app);
+        using var clerk = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
+        var (ended, endedName) = await WardAsync(clerk, "2018-06-07");
+        var (current, currentName) = await WardAsync(clerk, "2020-01-02");
+        using (await GuardianshipAsync(clerk, ended, guardian.CitizenId, startsOn: "2024-01-01", endsOn: "2024-12-31"))
+        using (await GuardianshipAsync(clerk, current, guardian.CitizenId, startsOn: "2025-01-01", endsOn: null))
+        {
+        }
+        using var browser = await AccountsDriver.SignInCitizenAsync(app, guardian);
+
+        using var refused = await RegisterChildAsync(browser, ended, endedName, "2018-06-07");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("đã chấm dứt", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await AccountOfAsync(app, RegistryDriver.Id(ended)));
+
+        using (var created = await RegisterChildAsync(browser, current, currentName, "2020-01-02"))
+        {
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        }
+        var latest = await RegistryDriver.GetAsync(clerk, RegistryDriver.Id(current));
+        using var end = await clerk.PostAsJsonAsync("/api/registry/events/guardianships/end", new
+        {
+            wardId = RegistryDriver.Id(current), version = RegistryDriver.Version(latest), guardianId = guardian.CitizenId,
+            endedOn = Today(), purpose = RegistryDriver.Purpose, legalBasis = "Quyết định chấm dứt giám hộ số 3/QĐ-UBND",
+        });
+        Assert.Equal(HttpStatusCode.OK, end.StatusCode);
+        Assert.Contains("việc giám hộ đã chấm dứt", await browser.GetStringAsync("/account/children"), StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithPlatformDbAsync(db => db.AuditRecords.CountAsync(r =>
+            r.Action == "registry.guardianship.ended" && r.Subject == $"citizen:{RegistryDriver.Id(current)}")));
+    }
+
+    [Fact]
+    public async Task A_guardianship_needs_an_adult_living_guardian_who_is_not_a_parent_and_a_legal_basis()
+    {
+        var app = fixture.Require();
+        var registry = new RegistryDriver(app);
+        using var clerk = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
+        var (ward, _) = await WardAsync(clerk, "2019-09-09");
+        var (minor, _) = await WardAsync(clerk, "2012-01-01");
+        var adult = await CitizenAccounts.CreateAsync(app);
+
+        using var young = await GuardianshipAsync(clerk, ward, RegistryDriver.Id(minor), startsOn: "2025-01-01", endsOn: null);
+        using var noBasis = await GuardianshipAsync(clerk, ward, adult.CitizenId, startsOn: "2025-01-01", endsOn: null, basis: "");
+        using var backwards = await GuardianshipAsync(clerk, ward, adult.CitizenId, startsOn: "2025-01-01", endsOn: "2024-01-01");
+        using var nobody = await GuardianshipAsync(clerk, ward, Guid.CreateVersion7(), startsOn: "2025-01-01", endsOn: null);
+
+        await RegistryDriver.AssertFieldAsync(young, "guardianId", "minor");
+        await RegistryDriver.AssertFieldAsync(noBasis, "legalBasis", "required");
+        await RegistryDriver.AssertFieldAsync(backwards, "endsOn", "before-start");
+        await RegistryDriver.AssertFieldAsync(nobody, "guardianId", "not-found");
+        using var twice1 = await GuardianshipAsync(clerk, ward, adult.CitizenId, startsOn: "2025-01-01", endsOn: null);
+        Assert.Equal(HttpStatusCode.OK, twice1.StatusCode);
+        using var twice2 = await GuardianshipAsync(clerk, ward, adult.CitizenId, startsOn: "2025-06-01", endsOn: null);
+        Assert.Equal(HttpStatusCode.Conflict, twice2.StatusCode);
+    }
+
+    private static async Task<(JsonElement Ward, string Name)> WardAsync(HttpClient clerk, string dateOfBirth)
+    {
+        var name = RegistryDriver.UniqueName("Giám");
+        return (await RegistryDriver.RegisterBirthAsync(clerk, name, dateOfBirth, "female"), name);
+    }
+
+    private static async Task<HttpResponseMessage> GuardianshipAsync(HttpClient clerk, JsonElement ward, Guid guardianId, string startsOn, string? endsOn,
+        string basis = Basis)
+    {
+        var current = await RegistryDriver.GetAsync(clerk, RegistryDriver.Id(ward));
+        return await clerk.PostAsJsonAsync("/api/registry/events/guardianships", new
+        {
+            wardId = RegistryDriver.Id(ward), version = RegistryDriver.Version(current), guardianId, startsOn, endsOn,
+            purpose = RegistryDriver.Purpose, legalBasis = basis,
+        });
+    }
+
+    private static Task<HttpResponseMessage> RegisterChildAsync(HttpClient browser, JsonElement ward, string name, string dateOfBirth) =>
+        AccountsDriver.RegisterChildAsync(browser, ward.GetProperty("personalIdNumber").GetString()!, name, dateOfBirth);
+
+    private static async Task<Account?> AccountOfAsync(DinhApp app, Guid citizenId)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.CitizenId == citizenId);
+    }
+
+    private static string Today() => DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+public sealed class GuardianTestsOnSqlite(SqliteApp app) : GuardianTests(app), IClassFixture<SqliteApp>;
+
+public sealed class GuardianTestsOnPostgres(PostgresApp app) : GuardianTests(app), IClassFixture<PostgresApp>;
