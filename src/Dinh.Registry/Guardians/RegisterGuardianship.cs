@@ -132,6 +132,9 @@ internal static class RegisterGuardianship
         {
             errors.Add("guardianId", "required");
         }
+        // The unit the end is registered at, resolved before anything changes: a failure is a field error, never an
+        // event written without its unit.
+        var unit = await CivilStatusEvents.UnitAsync(errors, access, null, officer, request.WardId, cancellationToken);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -156,12 +159,11 @@ internal static class RegisterGuardianship
         var before = CitizenHistory.Snapshot(ward!);
         var was = Describe(guardianship);
         guardianship.End(endedOn.Value, officer.Actor, legalBasis);
-        CivilStatusEvents.Add(db, CivilStatusEventKind.GuardianshipEnded, ward!, guardianship.GuardianId, endedOn.Value,
-            await CivilStatusEvents.UnitAsync(errors, access, null, officer, ward!.Id, cancellationToken) ?? "", officer, legalBasis, now);
-        CitizenHistory.Record(db, http, ward, officer, "registry.guardianship.ended", legalBasis, purpose, before, now,
+        CivilStatusEvents.Add(db, CivilStatusEventKind.GuardianshipEnded, ward!, guardianship.GuardianId, endedOn.Value, unit!, officer, legalBasis, now);
+        CitizenHistory.Record(db, http, ward!, officer, "registry.guardianship.ended", legalBasis, purpose, before, now,
             extraBefore: new(StringComparer.Ordinal) { ["guardianship"] = was },
             extraAfter: new(StringComparer.Ordinal) { ["guardianship"] = Describe(guardianship) });
-        return await CivilStatusEvents.SaveAsync(db, access, http, ward, cancellationToken);
+        return await CivilStatusEvents.SaveAsync(db, access, http, ward!, cancellationToken);
     }
 
     private static string Describe(Guardianship g) =>
