@@ -15,12 +15,12 @@ internal sealed record DesignContexts(string Name, Func<DatabaseProvider, DbCont
 
     public static readonly IReadOnlyList<DesignContexts> All =
     [
-        new("Platform", provider => new PlatformDbContext(Options<PlatformDbContext>(provider), Trail)),
-        new("Registry", provider => new RegistryDbContext(Options<RegistryDbContext>(provider), Trail)),
-        new("Identity", provider => new AccountsDbContext(Options<AccountsDbContext>(provider), Trail)),
-        new("Services", provider => new ServicesDbContext(Options<ServicesDbContext>(provider), Trail)),
-        new("Exchange", provider => new ExchangeDbContext(Options<ExchangeDbContext>(provider), Trail)),
-        new("HostedRegistries", provider => new Dinh.Exchange.HostedRegistries.HostedRegistriesDbContext(Options<Dinh.Exchange.HostedRegistries.HostedRegistriesDbContext>(provider), Trail)),
+        new("Platform", provider => new PlatformDbContext(Options<PlatformDbContext>(provider))),
+        new("Registry", provider => new RegistryDbContext(Options<RegistryDbContext>(provider))),
+        new("Identity", provider => new AccountsDbContext(Options<AccountsDbContext>(provider))),
+        new("Services", provider => new ServicesDbContext(Options<ServicesDbContext>(provider))),
+        new("Exchange", provider => new ExchangeDbContext(Options<ExchangeDbContext>(provider))),
+        new("HostedRegistries", provider => new Dinh.Exchange.HostedRegistries.HostedRegistriesDbContext(Options<Dinh.Exchange.HostedRegistries.HostedRegistriesDbContext>(provider))),
     ];
 
     public static DbContextOptions<T> Options<T>(DatabaseProvider provider) where T : DbContext =>
@@ -30,5 +30,6 @@ internal sealed record DesignContexts(string Name, Func<DatabaseProvider, DbCont
                 Provider = provider.ToString(),
                 ConnectionString = provider == DatabaseProvider.Sqlite ? "Data Source=design.db" : "Host=localhost;Database=design",
             })
+            .UseAuditTrail(Trail)
             .Options;
 }

@@ -8,8 +8,8 @@ namespace Dinh.Exchange.HostedRegistries;
 /// Hosted registries' tables, in a context of their own (own migrations) beside the exchange's. Audit records are
 /// mapped here so a record change and its audit record commit together.
 /// </summary>
-public sealed class HostedRegistriesDbContext(DbContextOptions<HostedRegistriesDbContext> options, AuditTrail auditTrail)
-    : DinhDbContext(options, auditTrail)
+public sealed class HostedRegistriesDbContext(DbContextOptions<HostedRegistriesDbContext> options)
+    : DinhDbContext(options)
 {
     public DbSet<HostedRegistry> Registries => Set<HostedRegistry>();
     public DbSet<HostedRecord> Records => Set<HostedRecord>();

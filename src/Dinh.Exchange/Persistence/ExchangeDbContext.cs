@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dinh.Exchange.Persistence;
 
 /// <summary>The exchange's tables; audit records are mapped here so an access and its record commit together.</summary>
-public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> options, AuditTrail auditTrail) : DinhDbContext(options, auditTrail)
+public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> options) : DinhDbContext(options)
 {
     public DbSet<Member> Members => Set<Member>();
     public DbSet<Grant> Grants => Set<Grant>();

@@ -14,8 +14,8 @@ namespace Dinh.Identity.Persistence;
 /// rather than IdentityDbContext), sessions, login history, one-time codes, level-2 checks and applications, the provider's keys and
 /// OpenIddict's applications, authorizations, scopes and tokens.
 /// </summary>
-public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options, AuditTrail auditTrail)
-    : DinhDbContext(options, auditTrail)
+public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options)
+    : DinhDbContext(options)
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<AccountSession> Sessions => Set<AccountSession>();

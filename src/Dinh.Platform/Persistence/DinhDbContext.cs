@@ -13,7 +13,11 @@ namespace Dinh.Platform.Persistence;
 /// <see cref="Audit"/> are chained and written in the same transaction as the change they record, and that messages
 /// queued with <see cref="Send"/> are written with the change that caused them (a transactional outbox).
 /// </summary>
-public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTrail) : DbContext(options)
+/// <remarks>
+/// Contexts are pooled (EF Core context pooling: opening one per request was a tenth of a lookup's CPU), so a context
+/// takes only its options; the <see cref="Auditing.AuditTrail"/> travels in them (<see cref="AuditTrailOptions.UseAuditTrail"/>).
+/// </remarks>
+public abstract class DinhDbContext(DbContextOptions options) : DbContext(options)
 {
     // One chain per context instance: appends from one unit of work stay in order and lock one head only.
     private int? _chain;
@@ -25,7 +29,8 @@ public abstract class DinhDbContext(DbContextOptions options, AuditTrail auditTr
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, System.Runtime.CompilerServices.StrongBox<int>>
         TransactionChains = new();
 
-    protected AuditTrail AuditTrail { get; } = auditTrail;
+    protected AuditTrail AuditTrail { get; } = options.FindExtension<AuditTrailOptions>()?.Trail
+        ?? throw new InvalidOperationException("The context's options carry no audit trail: build them with UseAuditTrail (AddDinhDbContext does).");
 
     public void Audit(AuditEvent audit)
     {

@@ -41,9 +41,12 @@ public static class PersistenceSetup
     public static IServiceCollection AddDinhDbContext<TContext>(this IServiceCollection services)
         where TContext : DbContext
     {
-        // The options are built once (they depend on configuration only), not for every context a request opens.
-        services.AddDbContext<TContext>((sp, options) =>
-            options.UseDinhDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value), optionsLifetime: ServiceLifetime.Singleton);
+        // Pooled: a request leases a context already set up (EF Core resets it when it goes back), instead of building
+        // one and its internal service scope for every context a request opens (docs/performance.md, "Request pipeline").
+        // The options are built once: they depend on configuration only, and carry the audit trail.
+        services.AddDbContextPool<TContext>((sp, options) => options
+            .UseDinhDatabase(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value)
+            .UseAuditTrail(sp.GetRequiredService<AuditTrail>()));
         services.AddSingleton(new MigratableContext(typeof(TContext)));
         return services;
     }

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Dinh.Platform.Persistence;
 
 /// <summary>The platform's own tables: the audit trail, the outbox and the data-protection key ring shared by all instances.</summary>
-public sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> options, AuditTrail auditTrail)
-    : DinhDbContext(options, auditTrail), IDataProtectionKeyContext
+public sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> options)
+    : DinhDbContext(options), IDataProtectionKeyContext
 {
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dinh.Platform.Auditing;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Events;
 using Dinh.Registry.Households;
@@ -44,11 +43,11 @@ public sealed record RegistryWrite(Guid? CitizenId, string? PersonalIdNumber, st
 /// its audit records and the dossier's approval commit or roll back together, on SQLite and PostgreSQL alike. The rules
 /// are those of the registry's own endpoints (the same internal cores); the dossier's receipt code is the legal basis.
 /// </summary>
-public sealed class CivilRegistration(DbContextOptions<RegistryDbContext> options, AuditTrail auditTrail, TimeProvider clock)
+public sealed class CivilRegistration(DbContextOptions<RegistryDbContext> options, TimeProvider clock)
 {
     public async Task<PermanentHousehold?> PermanentHouseholdOfAsync(Guid citizenId, CancellationToken cancellationToken)
     {
-        await using var db = new RegistryDbContext(options, auditTrail);
+        await using var db = new RegistryDbContext(options);
         var (membership, household) = await HouseholdMembership.ActiveAsync(db, citizenId, cancellationToken);
         return membership is null || household is null ? null : new PermanentHousehold(household.Id, household.UnitCode, household.AddressLine);
     }
@@ -248,7 +247,7 @@ public sealed class CivilRegistration(DbContextOptions<RegistryDbContext> option
     private async Task<RegistryDbContext> EnlistAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        var db = new RegistryDbContext(options, auditTrail);
+        var db = new RegistryDbContext(options);
         db.Database.SetDbConnection(transaction.Connection, contextOwnsConnection: false);
         await db.Database.UseTransactionAsync(transaction, cancellationToken);
         return db;

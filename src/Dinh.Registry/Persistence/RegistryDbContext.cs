@@ -17,8 +17,8 @@ namespace Dinh.Registry.Persistence;
 /// The registry's tables. Audit records and the outbox are mapped here too, so they commit with the change they
 /// record or announce.
 /// </summary>
-public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options, AuditTrail auditTrail)
-    : DinhDbContext(options, auditTrail)
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options)
+    : DinhDbContext(options)
 {
     public DbSet<AdministrativeUnit> Units => Set<AdministrativeUnit>();
     public DbSet<UnitMapping> UnitMappings => Set<UnitMapping>();
@@ -52,6 +52,19 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     {
         RegistryChangeCapture.Capture(this, AuditTrail.Clock.GetUtcNow());
         return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    // Contexts are pooled: a leased context must not carry the last lease's captured rows.
+    public override void Dispose()
+    {
+        CapturedChanges.Clear();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        CapturedChanges.Clear();
+        return base.DisposeAsync();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

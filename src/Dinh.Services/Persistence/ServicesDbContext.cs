@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dinh.Services.Persistence;
 
 /// <summary>The portal's tables. Audit records and the outbox are mapped here too, so they commit with the dossier change.</summary>
-internal sealed class ServicesDbContext(DbContextOptions<ServicesDbContext> options, AuditTrail auditTrail) : DinhDbContext(options, auditTrail)
+internal sealed class ServicesDbContext(DbContextOptions<ServicesDbContext> options) : DinhDbContext(options)
 {
     public DbSet<ProcedureDefinition> Procedures => Set<ProcedureDefinition>();
     public DbSet<Holiday> Holidays => Set<Holiday>();

@@ -13,15 +13,17 @@ public sealed class ModelTests
     [InlineData(DatabaseProvider.Postgres, "Host=127.0.0.1;Database=model_check")]
     public void Each_providers_migrations_match_the_model(DatabaseProvider provider, string connectionString)
     {
+        var trail = new AuditTrail(TimeProvider.System, 1);
         var options = (DbContextOptions<PlatformDbContext>)new DbContextOptionsBuilder<PlatformDbContext>()
             .UseDinhDatabase(new DatabaseOptions { Provider = provider.ToString(), ConnectionString = connectionString })
+            .UseAuditTrail(trail)
             .Options;
-        var trail = new AuditTrail(TimeProvider.System, 1);
         var registryOptions = (DbContextOptions<RegistryDbContext>)new DbContextOptionsBuilder<RegistryDbContext>()
             .UseDinhDatabase(new DatabaseOptions { Provider = provider.ToString(), ConnectionString = connectionString })
+            .UseAuditTrail(trail)
             .Options;
-        using var platform = new PlatformDbContext(options, trail);
-        using var registry = new RegistryDbContext(registryOptions, trail);
+        using var platform = new PlatformDbContext(options);
+        using var registry = new RegistryDbContext(registryOptions);
 
         foreach (DbContext db in new DbContext[] { platform, registry })
         {
