@@ -28,6 +28,10 @@ function request()
     return wrk.format("POST", "/api/exchange/verifications", nil,
       '{"personalIdNumber":"' .. numbers[i] .. '","fullName":"Nguyễn Văn An","dateOfBirth":"1990-01-01"}')
   end
+  if mode == "floor" then
+    -- The floor of the HTTP stack: the same headers, an endpoint that does no work.
+    return wrk.format("GET", "/health/live")
+  end
   return wrk.format("GET", "/api/exchange/persons/" .. numbers[i] .. "?fields=fullName,dateOfBirth")
 end
 

@@ -113,6 +113,8 @@ for audit in on off; do
   load lookup "${DINH_BENCH_WARMUP:-15}" >/dev/null
   result[lookup_$audit]=$(load lookup "$seconds")
   result[verify_$audit]=$(load verify "$half")
+  # The floor (no query, no audit) once, on the audited server: no endpoint of this server can be faster.
+  [ "$audit" = on ] && result[floor]=$(load floor "$half")
   stop
   phase "lookup and verification, audit $audit"
 done
@@ -122,15 +124,16 @@ logged=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM exchange_access_l
 echo
 echo "data exchange: $citizens citizens in PostgreSQL $("${psql[@]}" -d postgres -At -c 'SHOW server_version'), $(nproc) CPUs, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "concurrency $connections (wrk -t 2, pgbench -j 2); $seconds s for pgbench -S and lookups, $half s for verifications"
-awk -v tps="$tps" -v lon="${result[lookup_on]}" -v loff="${result[lookup_off]}" -v von="${result[verify_on]}" -v voff="${result[verify_off]}" 'BEGIN {
+awk -v tps="$tps" -v floor="${result[floor]}" -v lon="${result[lookup_on]}" -v loff="${result[lookup_off]}" -v von="${result[verify_on]}" -v voff="${result[verify_off]}" 'BEGIN {
   printf "%-52s %9s %8s %8s %8s %8s %8s\n", "scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "vs peer"
   printf "%-52s %9.0f %8s %8s %8s %8s %8.2f\n", "peer: pgbench -S -M prepared", tps, "-", "-", "-", "-", 1
-  split(lon, a, " "); split(loff, b, " "); split(von, c, " "); split(voff, d, " ")
+  split(lon, a, " "); split(loff, b, " "); split(von, c, " "); split(voff, d, " "); split(floor, f, " ")
+  printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "floor: GET /health/live (same headers, no work)", f[3], f[4], f[5], f[6], f[7] + f[8], f[3] / tps
   printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh GET /api/exchange/persons/{n} (audited)", a[3], a[4], a[5], a[6], a[7] + a[8], a[3] / tps
   printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh POST /api/exchange/verifications (audited)", c[3], c[4], c[5], c[6], c[7] + c[8], c[3] / tps
   printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh lookup, BenchmarkWithoutAudit", b[3], b[4], b[5], b[6], b[7] + b[8], b[3] / tps
   printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh verification, BenchmarkWithoutAudit", d[3], d[4], d[5], d[6], d[7] + d[8], d[3] / tps
-  printf "target: lookup >= 0.25 of pgbench: %.3f %s; verification: %.3f %s\n", a[3] / tps, (a[3] / tps >= 0.25 ? "met" : "NOT met"), c[3] / tps, (c[3] / tps >= 0.25 ? "met" : "NOT met")
+  printf "target: lookup >= 0.25 of pgbench: %.3f %s; verification: %.3f %s (of the floor: lookup %.3f, verification %.3f)\n", a[3] / tps, (a[3] / tps >= 0.25 ? "met" : "NOT met"), c[3] / tps, (c[3] / tps >= 0.25 ? "met" : "NOT met"), a[3] / f[3], c[3] / f[3]
   printf "target: audit costs < 15%%: lookup %.1f%% %s, verification %.1f%% %s\n", 100 * (1 - a[3] / b[3]), (1 - a[3] / b[3] < 0.15 ? "met" : "NOT met"), 100 * (1 - c[3] / d[3]), (1 - c[3] / d[3] < 0.15 ? "met" : "NOT met")
 }'
 echo "audit records written by the audited runs: $audits (3 of them administration); access-log rows: $logged"

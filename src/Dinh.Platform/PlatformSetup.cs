@@ -121,7 +121,8 @@ public static class PlatformSetup
         // pipeline, outside UseExceptionHandler, so a database outage while a session cookie was being checked
         // escaped as a bare 500 instead of a 503 with problem details (found by the PostgreSQL restart test). Still
         // outside the status-code pages, as before: OpenIddict's endpoints answer from here with bodies of their own.
-        app.UseAuthentication();
+        // Dinh's variant of UseAuthentication: schemes that answer requests themselves are asked on their own paths only.
+        app.UseDinhAuthentication();
         app.UseAuthorization();
         app.UseStatusCodePages(async context =>
             await ErrorResponses.WriteAsync(context.HttpContext, await ErrorResponses.ForResponseAsync(context.HttpContext)));

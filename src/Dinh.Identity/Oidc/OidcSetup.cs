@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
+using Dinh.Platform.Web;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -42,6 +43,8 @@ public static class OidcSetup
         services.AddSingleton<ClientAlgorithms>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientAssertionLedger>());
 
+        // OpenIddict's server answers its endpoints from the authentication middleware: it is asked on these paths only.
+        services.AddAuthenticationRequestPaths(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, "/connect", "/.well-known");
         var requireHttps = configuration.GetValue("Dinh:Oidc:RequireHttps", !environment.IsDevelopment());
         services.AddOpenIddict()
             .AddCore(core =>

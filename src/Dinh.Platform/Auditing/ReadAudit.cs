@@ -90,10 +90,9 @@ public sealed class ReadAudit<TContext> : IAsyncDisposable where TContext : Dinh
                     {
                         db.Add(companion);
                     }
-                    db.Audit(pending.Audit);
                 }
                 // Not cancellable: the requests wait for this commit, and a half-decided batch would answer nobody.
-                await db.SaveChangesAsync(CancellationToken.None);
+                await db.AppendReadsAsync([.. batch.Select(p => p.Audit)], CancellationToken.None);
                 foreach (var pending in batch)
                 {
                     pending.Committed.TrySetResult();

@@ -32,10 +32,12 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
     protected AuditTrail AuditTrail { get; } = options.FindExtension<AuditTrailOptions>()?.Trail
         ?? throw new InvalidOperationException("The context's options carry no audit trail: build them with UseAuditTrail (AddDinhDbContext does).");
 
-    public void Audit(AuditEvent audit)
+    public void Audit(AuditEvent audit) => Set<AuditRecord>().Add(NewRecord(audit));
+
+    private AuditRecord NewRecord(AuditEvent audit)
     {
         ArgumentNullException.ThrowIfNull(audit);
-        Set<AuditRecord>().Add(new AuditRecord
+        return new AuditRecord
         {
             Id = Guid.CreateVersion7(AuditTrail.Clock.GetUtcNow()),
             Actor = audit.Actor,
@@ -45,7 +47,36 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
             LegalBasis = audit.LegalBasis,
             RequestId = audit.RequestId,
             Details = audit.Details,
-        });
+        };
+    }
+
+    /// <summary>
+    /// Commits <paramref name="audits"/>, chained, in one transaction with whatever else this context tracks (the
+    /// rows that go with them, such as access-log entries): the group commit of reads (<see cref="ReadAudit{TContext}"/>).
+    /// The records are not tracked: one INSERT writes them all and the chain head's update goes in the same command,
+    /// built with the model's own column names and parameter mappings, so the rows are those EF Core would write.
+    /// </summary>
+    internal async Task AppendReadsAsync(IReadOnlyList<AuditEvent> audits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audits);
+        if (audits.Count == 0)
+        {
+            throw new ArgumentException("Nothing to append.", nameof(audits));
+        }
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        if (ChangeTracker.HasChanges())
+        {
+            await SaveChangesAsync(cancellationToken);
+        }
+        var records = audits.Select(NewRecord).ToList();
+        var head = await SealAsync(records, cancellationToken);
+        await using (var command = Database.GetDbConnection().CreateCommand())
+        {
+            command.Transaction = transaction.GetDbTransaction();
+            AuditInsert.Prepare(this, command, records, head);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -240,6 +271,54 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
+    }
+}
+
+/// <summary>The INSERT of a batch of sealed audit records and the UPDATE of their chain's head, as one command.</summary>
+internal static class AuditInsert
+{
+    private static readonly string[] Columns =
+    [
+        nameof(AuditRecord.Id), nameof(AuditRecord.ChainId), nameof(AuditRecord.Sequence), nameof(AuditRecord.OccurredAt),
+        nameof(AuditRecord.Actor), nameof(AuditRecord.Action), nameof(AuditRecord.Subject), nameof(AuditRecord.Purpose),
+        nameof(AuditRecord.LegalBasis), nameof(AuditRecord.RequestId), nameof(AuditRecord.Details),
+        nameof(AuditRecord.PreviousHash), nameof(AuditRecord.Hash),
+    ];
+
+    public static void Prepare(DbContext db, DbCommand command, IReadOnlyList<AuditRecord> records, AuditChainHead head)
+    {
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var recordType = db.Model.FindEntityType(typeof(AuditRecord))!;
+        var recordTable = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(recordType.GetTableName()!, recordType.GetSchema());
+        var properties = Columns.Select(c => recordType.FindProperty(c)!).ToArray();
+        var text = new System.Text.StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(recordTable.Name, recordTable.Schema)).Append(" (")
+            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(recordTable)!))).Append(") VALUES ");
+        for (var row = 0; row < records.Count; row++)
+        {
+            text.Append(row == 0 ? "(" : ", (");
+            for (var column = 0; column < properties.Length; column++)
+            {
+                var name = $"@a{row}_{column}";
+                text.Append(column == 0 ? name : ", " + name);
+                command.Parameters.Add(properties[column].GetRelationalTypeMapping()
+                    .CreateParameter(command, name, properties[column].GetGetter().GetClrValue(records[row]), properties[column].IsNullable));
+            }
+            text.Append(')');
+        }
+
+        var headType = db.Model.FindEntityType(typeof(AuditChainHead))!;
+        var headTable = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(headType.GetTableName()!, headType.GetSchema());
+        var sequence = headType.FindProperty(nameof(AuditChainHead.LastSequence))!;
+        var hash = headType.FindProperty(nameof(AuditChainHead.LastHash))!;
+        var chain = headType.FindProperty(nameof(AuditChainHead.ChainId))!;
+        text.Append(";\nUPDATE ").Append(sql.DelimitIdentifier(headTable.Name, headTable.Schema))
+            .Append(" SET ").Append(sql.DelimitIdentifier(sequence.GetColumnName(headTable)!)).Append(" = @hs, ")
+            .Append(sql.DelimitIdentifier(hash.GetColumnName(headTable)!)).Append(" = @hh WHERE ")
+            .Append(sql.DelimitIdentifier(chain.GetColumnName(headTable)!)).Append(" = @hc");
+        command.Parameters.Add(sequence.GetRelationalTypeMapping().CreateParameter(command, "@hs", head.LastSequence, nullable: false));
+        command.Parameters.Add(hash.GetRelationalTypeMapping().CreateParameter(command, "@hh", head.LastHash, nullable: false));
+        command.Parameters.Add(chain.GetRelationalTypeMapping().CreateParameter(command, "@hc", head.ChainId, nullable: false));
+        command.CommandText = text.ToString();
     }
 }
 
