@@ -22,7 +22,7 @@ internal sealed class Level2QueueModel(AccountsDbContext db, CitizenDirectory ci
 {
     private const int Shown = 200;
 
-    public sealed record Row(Level2Application Application, CitizenIdentity? Citizen, Level2Urgency Urgency);
+    public sealed record Row(Level2Application Application, CitizenIdentity? Citizen, DeadlineUrgency Urgency);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public string? Message { get; private set; }
