@@ -60,7 +60,7 @@ public static class IdentitySetup
         services.AddScoped<Dinh.Identity.Contracts.SignedInCitizens>();
         services.AddScoped<ClientRegistration>();
         services.AddScoped<Contracts.SystemClients>();
-        services.AddScoped<ICitizenLifeEvents, DeathLocksAccount>();
+        services.AddScoped<ICitizenLifeEvents, AccountsFollowRegistry>();
         services.AddScoped<Locks.LockRequests>();
         services.AddSingleton<Locks.LockExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<Locks.LockExpiry>());
