@@ -62,6 +62,7 @@ public static class IdentitySetup
         services.AddScoped<Contracts.SystemClients>();
         services.AddScoped<ICitizenLifeEvents, AccountsFollowRegistry>();
         services.AddScoped<Locks.LockRequests>();
+        services.AddScoped<StaffTotpReset>();
         services.AddSingleton<Locks.LockExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<Locks.LockExpiry>());
         services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();
@@ -94,6 +95,9 @@ public static class IdentitySetup
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid/locks", "Yêu cầu khóa, mở khóa tài khoản", "Lock and unlock requests",
             "Yêu cầu của công an xã, tỉnh chờ Cục C06 quyết định trong 2 ngày làm việc, hạn sớm nhất trước; phê duyệt hoặc từ chối có lý do.",
             "Requests from commune and provincial police awaiting the C06 decision within 2 working days, earliest due first; approve or refuse with a reason."));
+        services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/staff", "Tài khoản cán bộ", "Staff accounts",
+            "Cán bộ và quản trị viên; đặt lại xác thực hai bước khi mất thiết bị xác thực (có lý do, ghi nhật ký).",
+            "Officers and administrators; reset the second factor of one who lost their authenticator (with a reason, audited)."));
         services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/clients", "Ứng dụng kết nối (OpenID Connect)", "Applications (OpenID Connect)",
             "Đăng ký ứng dụng bên thứ ba đăng nhập bằng Dinh: địa chỉ chuyển hướng, phạm vi, mức định danh tối thiểu.",
             "Register third-party applications that log in with Dinh: redirect URIs, scopes, minimum level."));

@@ -55,7 +55,9 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
             await RecordAsync(account, LoginOutcome.WrongPassword, http);
             return (account, SignInFailure.Invalid);
         }
-        if (account.TwoFactorEnabled || account.IsStaff)
+        // A staff member whose second factor an administrator reset signs in with the password alone, within the
+        // enrolment window, into a session without staff rights that can only enrol a new key (StaffTotpReset).
+        if (account.TwoFactorEnabled || (account.IsStaff && !await StaffTotpReset.EnrolmentOpenAsync(users, account, clock.GetUtcNow())))
         {
             var digits = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
             if (!account.TwoFactorEnabled || digits.Length != 6
@@ -135,11 +137,13 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
         {
             claims.Add(new Claim(ClaimTypes.Name, name));
         }
-        if (account.Kind == AccountKind.Administrator)
+        // Staff rights only with the second factor: a staff member who must enrol a new key gets none until then.
+        var staffRights = !account.IsStaff || account.TwoFactorEnabled;
+        if (account.Kind == AccountKind.Administrator && staffRights)
         {
             claims.Add(new Claim(ClaimTypes.Role, AccountCookie.AdministratorRole));
         }
-        if (account.Kind == AccountKind.Officer && await officers.FindAsync(account.Id, cancellationToken) is { } officer)
+        if (account.Kind == AccountKind.Officer && staffRights && await officers.FindAsync(account.Id, cancellationToken) is { } officer)
         {
             claims.AddRange(OfficerDirectory.Claims(officer));
         }

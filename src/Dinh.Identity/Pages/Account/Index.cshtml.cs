@@ -1,6 +1,7 @@
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
 using Dinh.Registry.Contracts;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -124,6 +125,14 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
             db.Audit(IdentityAudit.Of($"account:{Me.Id}", "account.totp.enabled", $"account:{Me.Id}", "account owner", "Decree 69/2024", HttpContext.TraceIdentifier, null));
             await db.SaveChangesAsync(HttpContext.RequestAborted);
             Message = text["Totp.Enabled"];
+            if (Me.IsStaff)
+            {
+                // The session was opened without staff rights; they come with a sign-in that uses the new key.
+                await users.RemoveAuthenticationTokenAsync(Me, StaffTotpReset.TokenProvider, StaffTotpReset.TokenName);
+                await signIn.RevokeEverywhereAsync(Me.Id, clock.GetUtcNow());
+                await HttpContext.SignOutAsync(AccountCookie.Scheme);
+                return LocalRedirect("/account/login?enrolled=1");
+            }
         }
         else
         {

@@ -18,6 +18,10 @@ internal sealed class LoginModel(AccountSignIn signIn, OpenIddict.Abstractions.I
     [BindProperty]
     public string? Login { get; set; }
 
+    /// <summary>Back from enrolling a new key after a reset: sign in with a code from it.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Enrolled { get; set; }
+
     public string? Error { get; private set; }
 
     public Task OnGetAsync() => Oidc.ClientOrigins.AllowForReturnUrlAsync(HttpContext, applications, ReturnUrl);
@@ -70,7 +74,8 @@ internal sealed class LoginModel(AccountSignIn signIn, OpenIddict.Abstractions.I
     }
 
     private string SafeReturn(string? returnUrl, Accounts.Account account) =>
-        returnUrl is { Length: > 0 } && Url.IsLocalUrl(returnUrl) ? returnUrl
+        account.IsStaff && !account.TwoFactorEnabled ? "/account#totp-title"
+        : returnUrl is { Length: > 0 } && Url.IsLocalUrl(returnUrl) ? returnUrl
         : account.Kind switch
         {
             AccountKind.Officer => "/officer",
