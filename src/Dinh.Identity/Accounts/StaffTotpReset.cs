@@ -16,7 +16,8 @@ public enum TotpResetRefusal
 /// (audited). The old key stops working at once and every session and token of the account ends. Within
 /// <see cref="EnrolmentWindow"/> the person signs in with the password alone into a session without staff rights, whose
 /// only use is enrolling a new key on /account; staff rights come with the next sign-in, made with the new key. After
-/// the window, the password alone opens nothing and an administrator resets again.
+/// the window, the password alone opens nothing and an administrator resets again. `dinh accounts reset-totp` does the
+/// same from the command line, for the last administrator who lost their key.
 /// </summary>
 internal sealed class StaffTotpReset(AccountsDbContext db, UserManager<Account> users, AccountSignIn signIn, TimeProvider clock)
 {
@@ -24,7 +25,8 @@ internal sealed class StaffTotpReset(AccountsDbContext db, UserManager<Account> 
     public const string TokenName = "totp-reset-at";
     public static readonly TimeSpan EnrolmentWindow = TimeSpan.FromDays(3);
 
-    public async Task<TotpResetRefusal> ResetAsync(Guid accountId, Guid administratorId, string? reason, string? requestId)
+    /// <param name="administratorId">The administrator at /admin/staff, who may not reset their own; null for `dinh accounts reset-totp`.</param>
+    public async Task<TotpResetRefusal> ResetAsync(Guid accountId, Guid? administratorId, string? reason, string? requestId)
     {
         reason = reason?.Trim();
         if (string.IsNullOrEmpty(reason) || reason.Length > 500)
@@ -45,7 +47,7 @@ internal sealed class StaffTotpReset(AccountsDbContext db, UserManager<Account> 
         await users.ResetAuthenticatorKeyAsync(staff);
         await users.SetTwoFactorEnabledAsync(staff, false);
         await users.SetAuthenticationTokenAsync(staff, TokenProvider, TokenName, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        db.Audit(IdentityAudit.Of($"account:{administratorId}", "account.totp.reset", $"account:{staff.Id}", reason, "Decree 69/2024 Art. 12",
+        db.Audit(IdentityAudit.Of(administratorId is { } admin ? $"account:{admin}" : "system:cli", "account.totp.reset", $"account:{staff.Id}", reason, "Decree 69/2024 Art. 12",
             requestId, staff.Kind.ToString()));
         await db.SaveChangesAsync();
         await signIn.RevokeEverywhereAsync(staff.Id, now);

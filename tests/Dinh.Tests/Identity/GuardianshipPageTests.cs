@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
 using Dinh.Tests.Infrastructure;
@@ -65,15 +64,7 @@ public abstract class GuardianshipPageTests(DinhApp fixture)
         var citizen = await CitizenAccounts.CreateAsync(app);
         var registry = new RegistryDriver(app);
         using var clerk = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
-        var record = await RegistryDriver.GetAsync(clerk, citizen.CitizenId);
-        using (var died = await clerk.PostAsJsonAsync("/api/registry/events/deaths", new
-        {
-            citizenId = citizen.CitizenId, version = RegistryDriver.Version(record), dateOfDeath = "2026-01-02",
-            purpose = RegistryDriver.Purpose, legalBasis = "Trích lục khai tử KT-0002",
-        }))
-        {
-            Assert.True(died.IsSuccessStatusCode, await died.Content.ReadAsStringAsync());
-        }
+        await LockRequestTests.RegisterDeathAsync(clerk, citizen.CitizenId);
         var dead = await RegistryDriver.GetAsync(clerk, citizen.CitizenId);
         var form = FormPath(dead, "death/cancel");
         var token = await DinhApp.GetAntiforgeryTokenAsync(clerk, form);

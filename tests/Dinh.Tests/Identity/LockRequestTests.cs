@@ -185,18 +185,10 @@ public abstract class LockRequestTests(DinhApp fixture)
         var citizen = await CitizenAccounts.CreateAsync(app);
         var registry = new RegistryDriver(app);
         using var officer = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
-        var record = await RegistryDriver.GetAsync(officer, citizen.CitizenId);
-        using (var died = await officer.PostAsJsonAsync("/api/registry/events/deaths", new
-        {
-            citizenId = citizen.CitizenId, version = RegistryDriver.Version(record), dateOfDeath = "2026-01-02",
-            purpose = RegistryDriver.Purpose, legalBasis = "Trích lục khai tử KT-0001",
-        }))
-        {
-            Assert.True(died.IsSuccessStatusCode, await died.Content.ReadAsStringAsync());
-        }
+        await RegisterDeathAsync(officer, citizen.CitizenId);
         Assert.Equal(AccountLock.Deceased, (await AccountAsync(app, citizen.AccountId)).Lock);
 
-        record = await RegistryDriver.GetAsync(officer, citizen.CitizenId);
+        var record = await RegistryDriver.GetAsync(officer, citizen.CitizenId);
         using (var noBasis = await officer.PostAsJsonAsync("/api/registry/events/deaths/cancel", new
         {
             citizenId = citizen.CitizenId, version = RegistryDriver.Version(record), purpose = RegistryDriver.Purpose,
@@ -241,6 +233,18 @@ public abstract class LockRequestTests(DinhApp fixture)
                 .CitizenDeathCancelledAsync(citizen.CitizenId, CancellationToken.None);
         }
         Assert.Equal(AccountLock.Police, (await AccountAsync(app, citizen.AccountId)).Lock);
+    }
+
+    /// <summary>The civil-status officer registers the citizen's death through the registry's API.</summary>
+    internal static async Task RegisterDeathAsync(HttpClient officer, Guid citizenId)
+    {
+        var record = await RegistryDriver.GetAsync(officer, citizenId);
+        using var died = await officer.PostAsJsonAsync("/api/registry/events/deaths", new
+        {
+            citizenId, version = RegistryDriver.Version(record), dateOfDeath = "2026-01-02",
+            purpose = RegistryDriver.Purpose, legalBasis = "Trích lục khai tử KT-0001",
+        });
+        Assert.True(died.IsSuccessStatusCode, await died.Content.ReadAsStringAsync());
     }
 
     private static async Task<HttpResponseMessage> FileAsync(HttpClient client, string number, LockGround ground, string reason, string? endsOn = null)

@@ -102,6 +102,30 @@ public abstract partial class TotpResetTests(DinhApp fixture)
         Assert.Contains(audit, a => a.Action == "account.totp.enabled");
     }
 
+    [Fact]
+    public async Task dinh_accounts_reset_totp_resets_a_staff_account_and_refuses_a_citizen()
+    {
+        var app = fixture.Require();
+        var (officerId, login, _) = await CreateOfficerAsync(app);
+        var citizen = await CitizenAccounts.CreateAsync(app);
+
+        var reset = await app.RunDinhAsync("accounts", "reset-totp", "--login", login, "--reason", "Mất điện thoại, quản trị viên duy nhất");
+        var notStaff = await app.RunDinhAsync("accounts", "reset-totp", "--login", citizen.Number, "--reason", "x");
+        var noReason = await app.RunDinhAsync("accounts", "reset-totp", "--login", login, "--reason", " ");
+
+        Assert.True(reset.ExitCode == 0, reset.Error);
+        Assert.Equal(1, notStaff.ExitCode);
+        Assert.Equal(2, noReason.ExitCode);
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        Assert.False((await db.Accounts.AsNoTracking().FirstAsync(a => a.Id == officerId)).TwoFactorEnabled);
+        var subject = $"account:{officerId}";
+        Assert.Equal(1, await db.Set<AuditRecord>().CountAsync(a => a.Subject == subject && a.Action == "account.totp.reset" && a.Actor == "system:cli"));
+        using var restricted = app.CreateClient(cookies: new CookieContainer());
+        using var signIn = await AccountsDriver.PostLoginAsync(restricted, login, Password);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+    }
+
     private static async Task<(Guid Id, string Login, string Key)> CreateOfficerAsync(DinhApp app)
     {
         await using var scope = app.Factory.Services.CreateAsyncScope();
