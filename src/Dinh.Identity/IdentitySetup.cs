@@ -60,7 +60,11 @@ public static class IdentitySetup
         services.AddScoped<Dinh.Identity.Contracts.SignedInCitizens>();
         services.AddScoped<ClientRegistration>();
         services.AddScoped<Contracts.SystemClients>();
-        services.AddScoped<ICitizenLifeEvents, DeathLocksAccount>();
+        services.AddScoped<ICitizenLifeEvents, AccountsFollowRegistry>();
+        services.AddScoped<Locks.LockRequests>();
+        services.AddScoped<StaffTotpReset>();
+        services.AddSingleton<Locks.LockExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<Locks.LockExpiry>());
         services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();
         services.AddOidcProvider(configuration, environment);
         services.AddSingleton<IDatabaseSeeder, DemoAccounts>();
@@ -83,11 +87,17 @@ public static class IdentitySetup
             "Mật khẩu, xác thực hai bước, phiên đăng nhập, lịch sử đăng nhập, ứng dụng đã kết nối.",
             "Password, two-step verification, sessions, sign-in history, connected apps."));
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid", "Định danh điện tử mức 2", "e-ID level 2",
-            "Kiểm tra thẻ căn cước gắn chip và sinh trắc học, nâng tài khoản lên mức 2; khóa và mở khóa tài khoản.",
-            "Check the chip card and biometrics, raise an account to level 2; lock and unlock accounts."));
+            "Kiểm tra thẻ căn cước gắn chip và sinh trắc học, nâng tài khoản lên mức 2; đề nghị khóa, mở khóa tài khoản.",
+            "Check the chip card and biometrics, raise an account to level 2; request an account's lock or unlock."));
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid/queue", "Yêu cầu nâng mức 2 chờ xử lý", "Level-2 applications to finish",
             "Các yêu cầu chờ kết quả sinh trắc học hoặc thẻ căn cước mới, hạn sớm nhất trước; hoàn tất hoặc từ chối có lý do.",
             "Applications waiting for the biometric device or a new card, earliest due first; complete or refuse with a reason."));
+        services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid/locks", "Yêu cầu khóa, mở khóa tài khoản", "Lock and unlock requests",
+            "Yêu cầu của công an xã, tỉnh chờ Cục C06 quyết định trong 2 ngày làm việc, hạn sớm nhất trước; phê duyệt hoặc từ chối có lý do.",
+            "Requests from commune and provincial police awaiting the C06 decision within 2 working days, earliest due first; approve or refuse with a reason."));
+        services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/staff", "Tài khoản cán bộ", "Staff accounts",
+            "Cán bộ và quản trị viên; đặt lại xác thực hai bước khi mất thiết bị xác thực (có lý do, ghi nhật ký).",
+            "Officers and administrators; reset the second factor of one who lost their authenticator (with a reason, audited)."));
         services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/clients", "Ứng dụng kết nối (OpenID Connect)", "Applications (OpenID Connect)",
             "Đăng ký ứng dụng bên thứ ba đăng nhập bằng Dinh: địa chỉ chuyển hướng, phạm vi, mức định danh tối thiểu.",
             "Register third-party applications that log in with Dinh: redirect URIs, scopes, minimum level."));

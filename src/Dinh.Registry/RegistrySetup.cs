@@ -64,6 +64,7 @@ public static class RegistrySetup
         CorrectCitizen.Map(api);
         RegisterBirth.Map(api);
         RegisterDeath.Map(api);
+        CancelDeath.Map(api);
         RegisterMarriage.Map(api);
         RegisterDivorce.Map(api);
         RegisterNameChange.Map(api);

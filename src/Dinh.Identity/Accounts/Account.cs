@@ -51,6 +51,9 @@ public sealed class Account : IdentityUser<Guid>
     public string? LockReason { get; set; }
     public DateTimeOffset? LockedAt { get; set; }
 
+    /// <summary>A police lock approved with an end date is lifted on that day (Vietnam time) by <c>Locks.LockExpiry</c>.</summary>
+    public DateOnly? LockEndsOn { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? Level2At { get; set; }
 

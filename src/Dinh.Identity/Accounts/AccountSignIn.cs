@@ -25,7 +25,7 @@ public enum SignInFailure
 /// checked, so the lock itself is not an oracle for the password.
 /// </summary>
 public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers,
-    IPasswordHasher<Account> hasher, TimeProvider clock, RecentSessionChecks recentSessions)
+    IPasswordHasher<Account> hasher, TimeProvider clock, RecentSessionChecks recentSessions, Contracts.IWorkingDayCalendar calendar)
 {
     // A real hash of a random password, so unknown logins take as long as known ones.
     private static readonly Lazy<string> DummyHash = new(() =>
@@ -55,7 +55,9 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
             await RecordAsync(account, LoginOutcome.WrongPassword, http);
             return (account, SignInFailure.Invalid);
         }
-        if (account.TwoFactorEnabled || account.IsStaff)
+        // A staff member whose second factor an administrator reset signs in with the password alone, within the
+        // enrolment window, into a session without staff rights that can only enrol a new key (StaffTotpReset).
+        if (account.TwoFactorEnabled || (account.IsStaff && !await StaffTotpReset.EnrolmentOpenAsync(users, account, clock.GetUtcNow())))
         {
             var digits = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
             if (!account.TwoFactorEnabled || digits.Length != 6
@@ -70,6 +72,17 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
             && await citizens.FindAsync(citizenId, http.RequestAborted) is { Deceased: true })
         {
             await LockAsync(account, AccountLock.Deceased, "registry: deceased", "system:registry", "Decree 69/2024 Art. 15");
+        }
+        // The lock is lifted once its reason is gone (Decree 69/2024 Art. 15), here too, so that neither a missed
+        // notification of a cancelled death nor the expiry job's interval keeps a citizen out.
+        else if (account.Lock == AccountLock.Deceased && account.CitizenId is { } livingId
+            && await citizens.FindAsync(livingId, http.RequestAborted) is { Deceased: false })
+        {
+            await UnlockAsync(account, "registry: death registration cancelled", "system:registry", "Decree 69/2024 Art. 15", http.TraceIdentifier);
+        }
+        else if (account.Lock == AccountLock.Police && account.LockEndsOn is { } ends && ends <= calendar.DayOf(clock.GetUtcNow()))
+        {
+            await UnlockAsync(account, $"lock ended on {ends:yyyy-MM-dd}", "system:identity", "Decree 69/2024 Art. 15", http.TraceIdentifier);
         }
         if (account.Lock != AccountLock.None)
         {
@@ -124,32 +137,58 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
         {
             claims.Add(new Claim(ClaimTypes.Name, name));
         }
-        if (account.Kind == AccountKind.Administrator)
+        // Staff rights only with the second factor: a staff member who must enrol a new key gets none until then.
+        var staffRights = !account.IsStaff || account.TwoFactorEnabled;
+        if (account.Kind == AccountKind.Administrator && staffRights)
         {
             claims.Add(new Claim(ClaimTypes.Role, AccountCookie.AdministratorRole));
         }
-        if (account.Kind == AccountKind.Officer && await officers.FindAsync(account.Id, cancellationToken) is { } officer)
+        if (account.Kind == AccountKind.Officer && staffRights && await officers.FindAsync(account.Id, cancellationToken) is { } officer)
         {
             claims.AddRange(OfficerDirectory.Claims(officer));
         }
         return new ClaimsPrincipal(new ClaimsIdentity(claims, AccountCookie.Scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 
-    /// <summary>Locks an account, revokes its sessions and OpenID tokens; audited with the reason.</summary>
-    public async Task LockAsync(Account account, AccountLock kind, string reason, string actor, string legalBasis, string? requestId = null)
+    /// <summary>Locks an account, revokes its sessions and OpenID tokens; audited with the reason. False when another
+    /// change of the account won (its concurrency stamp): nothing is revoked then.</summary>
+    public async Task<bool> LockAsync(Account account, AccountLock kind, string reason, string actor, string legalBasis, string? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(account);
         var now = clock.GetUtcNow();
         account.Lock = kind;
         account.LockReason = reason;
         account.LockedAt = now;
-        db.Audit(IdentityAudit.Of(actor, "account.locked", $"account:{account.Id}", reason, legalBasis, requestId, kind.ToString()));
+        if (kind != AccountLock.Police)
+        {
+            account.LockEndsOn = null;
+        }
+        db.Audit(IdentityAudit.Of(actor, "account.locked", $"account:{account.Id}", reason, legalBasis, requestId,
+            kind.ToString() + (account.LockEndsOn is { } ends ? $"; ends {ends:yyyy-MM-dd}" : "")));
         if (kind == AccountLock.Police)
         {
             Notices.Locked(db, account);
         }
-        await users.UpdateAsync(account);
+        if (!(await users.UpdateAsync(account)).Succeeded)
+        {
+            return false;
+        }
         await RevokeEverywhereAsync(account.Id, now);
+        return true;
+    }
+
+    /// <summary>Lifts a lock; audited with the reason and the lock it lifts. The sessions the lock ended stay ended.</summary>
+    public async Task<bool> UnlockAsync(Account account, string reason, string actor, string legalBasis, string? requestId = null)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var lifted = account.Lock;
+        account.Lock = AccountLock.None;
+        account.LockReason = null;
+        account.LockedAt = null;
+        account.LockEndsOn = null;
+        db.Audit(IdentityAudit.Of(actor, "account.unlocked", $"account:{account.Id}", reason, legalBasis, requestId, lifted.ToString()));
+        Notices.Unlocked(db, account);
+        return (await users.UpdateAsync(account)).Succeeded;
     }
 
     /// <summary>Ends every browser session and revokes every token the provider issued for the account.</summary>

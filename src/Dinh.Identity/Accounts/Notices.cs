@@ -41,4 +41,14 @@ internal static class Notices
                 "notice.locked"));
         }
     }
+
+    public static void Unlocked(AccountsDbContext db, Account account)
+    {
+        if (account.PhoneNumber is { } phone && account.PhoneNumberConfirmed)
+        {
+            db.Send(new OutgoingMessage(MessageChannel.Sms, phone, null,
+                "Dinh: tai khoan dinh danh dien tu cua ban da duoc mo khoa. / Your e-ID account has been unlocked.",
+                "notice.unlocked"));
+        }
+    }
 }

@@ -129,7 +129,35 @@ public static class IdentityCommands
             return 0;
         }, cancellationToken));
         accounts.Subcommands.Add(add);
+        accounts.Subcommands.Add(ResetTotp(run));
         return accounts;
+    }
+
+    private static Command ResetTotp(VerbRunner run)
+    {
+        var login = new Option<string>("--login") { Description = "The staff account's login.", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why (recorded in the audit trail).", Required = true };
+        var reset = new Command("reset-totp", "Reset a staff account's second factor after a lost authenticator: the old key stops working, " +
+            "every session ends, and within 3 days the person signs in with the password to enrol a new key at /account.") { login, reason };
+        reset.SetAction((result, cancellationToken) => run(async (services, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Account>>();
+            if (await users.FindByNameAsync(result.GetValue(login)!) is not { IsStaff: true } account)
+            {
+                await Console.Error.WriteLineAsync($"No staff account '{result.GetValue(login)}'.");
+                return 1;
+            }
+            var refusal = await scope.ServiceProvider.GetRequiredService<StaffTotpReset>().ResetAsync(account.Id, null, result.GetValue(reason), null);
+            if (refusal != TotpResetRefusal.None)
+            {
+                await Console.Error.WriteLineAsync("Refused: a reason of at most 500 characters is required.");
+                return 2;
+            }
+            Console.Out.WriteLine($"Second factor of '{account.UserName}' reset; every session ended. Within 3 days: sign in with the password, enrol a new key at /account.");
+            return 0;
+        }, cancellationToken));
+        return reset;
     }
 
     private static Command Keys(VerbRunner run)

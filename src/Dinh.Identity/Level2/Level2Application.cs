@@ -1,3 +1,5 @@
+using Dinh.Identity.Accounts;
+
 namespace Dinh.Identity.Level2;
 
 public enum Level2ApplicationStatus
@@ -15,13 +17,6 @@ public enum Level2Awaiting
 
     /// <summary>The citizen has no valid chip card: level 2 comes with the card's issuance (DOMAIN.md §3.4).</summary>
     Card = 2,
-}
-
-public enum Level2Urgency
-{
-    None = 0,
-    DueSoon = 1,
-    Overdue = 2,
 }
 
 /// <summary>
@@ -62,12 +57,7 @@ public sealed class Level2Application
 
     public bool IsOpen => Status == Level2ApplicationStatus.Open;
 
-    /// <summary>Overdue after its due date; due soon on its due date and the working day before.</summary>
-    public Level2Urgency UrgencyOn(DateOnly today, DateOnly nextWorkingDay) =>
-        !IsOpen ? Level2Urgency.None
-        : DueOn < today ? Level2Urgency.Overdue
-        : DueOn <= nextWorkingDay ? Level2Urgency.DueSoon
-        : Level2Urgency.None;
+    public DeadlineUrgency UrgencyOn(DateOnly today, DateOnly nextWorkingDay) => Deadlines.Urgency(IsOpen, DueOn, today, nextWorkingDay);
 
     public bool Complete(Guid officerId, Guid accountId, DateTimeOffset now)
     {

@@ -43,7 +43,7 @@ public sealed record Level2Outcome(Level2Refusal Refusal, Account? Account, Leve
 /// counter receives an application instead, due in the working days of Art. 13, and the office's queue finishes it.
 /// </summary>
 public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> users, IBiometricVerifier device, CitizenDirectory citizens,
-    IWorkingDayCalendar calendar, TimeProvider clock)
+    IWorkingDayCalendar calendar, TimeProvider clock, OfficerJurisdictions jurisdictions)
 {
     private const string Purpose = "e-ID level 2 check";
     private const string Basis = "Decree 69/2024 Art. 10, 13";
@@ -140,7 +140,7 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
         ArgumentNullException.ThrowIfNull(officer);
         var now = clock.GetUtcNow();
         var application = await db.Level2Applications.FirstOrDefaultAsync(a => a.Id == applicationId, cancellationToken);
-        if (OfficeRefusal(application, officer) is { } refused)
+        if (await OfficeRefusalAsync(application, officer, cancellationToken) is { } refused)
         {
             return new(refused, null, application);
         }
@@ -191,7 +191,7 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
     {
         ArgumentNullException.ThrowIfNull(officer);
         var application = await db.Level2Applications.FirstOrDefaultAsync(a => a.Id == applicationId, cancellationToken);
-        if (OfficeRefusal(application, officer) is { } refused)
+        if (await OfficeRefusalAsync(application, officer, cancellationToken) is { } refused)
         {
             return new(refused, null, application);
         }
@@ -216,14 +216,32 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
 
     public static bool IsPolice(Officer officer) => officer.Role is OfficerRole.ResidencePolice or OfficerRole.DataSteward;
 
-    /// <summary>The police finish their own office's applications; data stewards any.</summary>
-    public static bool MayDecide(Officer officer, Level2Application application) =>
-        officer.Role == OfficerRole.DataSteward || (officer.Role == OfficerRole.ResidencePolice && officer.JurisdictionCode == application.OfficeUnitCode);
+    /// <summary>
+    /// The offices whose applications an officer sees and finishes, by jurisdiction: a commune officer their own office;
+    /// a provincial officer the province's office and its communes (the registry's units, through its contract); a
+    /// national officer every office (null).
+    /// </summary>
+    public async Task<IReadOnlyCollection<string>?> OfficesAsync(Officer officer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        switch (officer.JurisdictionLevel)
+        {
+            case JurisdictionLevel.National:
+                return null;
+            case JurisdictionLevel.Province:
+                var communes = await jurisdictions.CommunesAsync(new OfficerPrincipal(officer.Id, officer.Role, officer.Jurisdiction), cancellationToken) ?? [];
+                return [.. communes, officer.JurisdictionCode ?? ""];
+            case JurisdictionLevel.Commune:
+                return [officer.JurisdictionCode ?? ""];
+            default:
+                throw new ArgumentOutOfRangeException(nameof(officer), officer.JurisdictionLevel, null);
+        }
+    }
 
-    private static Level2Refusal? OfficeRefusal(Level2Application? application, Officer officer) =>
+    private async Task<Level2Refusal?> OfficeRefusalAsync(Level2Application? application, Officer officer, CancellationToken cancellationToken) =>
         !IsPolice(officer) ? Level2Refusal.NotPolice
         : application is null ? Level2Refusal.ApplicationDecided
-        : !MayDecide(officer, application) ? Level2Refusal.OtherOffice
+        : await OfficesAsync(officer, cancellationToken) is { } offices && !offices.Contains(application.OfficeUnitCode ?? "") ? Level2Refusal.OtherOffice
         : !application.IsOpen ? Level2Refusal.ApplicationDecided
         : null;
 

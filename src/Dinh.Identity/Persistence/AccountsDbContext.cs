@@ -24,6 +24,7 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
     public DbSet<Level2Verification> Level2Verifications => Set<Level2Verification>();
     public DbSet<Level2Application> Level2Applications => Set<Level2Application>();
     public DbSet<ProviderKey> ProviderKeys => Set<ProviderKey>();
+    public DbSet<Locks.AccountLockRequest> LockRequests => Set<Locks.AccountLockRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -79,6 +80,18 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
             application.Property(a => a.FingerprintCapture).HasMaxLength(100);
             application.Property(a => a.RefusalReason).HasMaxLength(500);
         });
+        modelBuilder.Entity<Locks.AccountLockRequest>(request =>
+        {
+            request.ToTable("account_lock_requests");
+            // One open request per account, on every instance.
+            request.HasIndex(r => r.AccountId).IsUnique().HasFilter("status = 1");
+            request.HasIndex(r => new { r.Status, r.DueOn });
+            // Of two officers deciding the same request at once, one wins.
+            request.Property(r => r.Status).IsConcurrencyToken();
+            request.Property(r => r.Reason).HasMaxLength(Locks.AccountLockRequest.ReasonLength);
+            request.Property(r => r.RefusalReason).HasMaxLength(Locks.AccountLockRequest.ReasonLength);
+            request.Property(r => r.OfficeUnitCode).HasMaxLength(5);
+        });
         modelBuilder.Entity<ProviderKey>(key =>
         {
             key.ToTable("provider_keys");
@@ -99,6 +112,8 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
             account.HasIndex(a => a.NormalizedEmail);
             account.HasIndex(a => a.CitizenId).IsUnique();
             account.HasIndex(a => a.GuardianAccountId);
+            // The expiry job's query; almost every account has no end date.
+            account.HasIndex(a => a.LockEndsOn).HasFilter("lock_ends_on IS NOT NULL");
             account.Property(a => a.ConcurrencyStamp).IsConcurrencyToken();
             account.Property(a => a.UserName).HasMaxLength(256);
             account.Property(a => a.NormalizedUserName).HasMaxLength(256);

@@ -119,6 +119,18 @@ public sealed class Citizen
         SpouseId = null;
     }
 
+    /// <summary>A death registered in error is cancelled: the person is living again. What the death ended (residence,
+    /// household membership, marriage) is not restored here: each is re-registered under its own law.</summary>
+    public void CancelDeath()
+    {
+        if (Status != CitizenStatus.Deceased)
+        {
+            throw new InvalidOperationException("The citizen is not recorded as deceased.");
+        }
+        Status = CitizenStatus.Living;
+        DateOfDeath = null;
+    }
+
     public void Marry(Guid spouseId)
     {
         if (Status != CitizenStatus.Living || SpouseId is not null)

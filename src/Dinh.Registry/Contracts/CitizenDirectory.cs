@@ -74,10 +74,15 @@ public sealed class CitizenDirectory(RegistryDbContext db)
         !string.IsNullOrWhiteSpace(typed) && VietnameseText.ToneKey(typed) == VietnameseText.ToneKey(recorded);
 }
 
-/// <summary>Told after the registry commits a change other modules act on (the identity module locks a deceased citizen's account).</summary>
+/// <summary>Told after the registry commits a change other modules act on (the identity module locks a deceased citizen's
+/// account, lifts that lock when the death registration is cancelled, and unlinks a ward's account from a former guardian).</summary>
 public interface ICitizenLifeEvents
 {
     Task CitizenDiedAsync(Guid citizenId, CancellationToken cancellationToken);
+
+    Task CitizenDeathCancelledAsync(Guid citizenId, CancellationToken cancellationToken);
+
+    Task GuardianshipEndedAsync(Guid wardId, Guid guardianId, string legalBasis, CancellationToken cancellationToken);
 }
 
 /// <summary>The registry's officer directory, kept by the identity module when it creates officers' accounts.</summary>

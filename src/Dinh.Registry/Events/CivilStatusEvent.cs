@@ -10,6 +10,7 @@ public enum CivilStatusEventKind
     DataCorrection = 6,
     Guardianship = 7,
     GuardianshipEnded = 8,
+    DeathCancelled = 9,
 }
 
 /// <summary>

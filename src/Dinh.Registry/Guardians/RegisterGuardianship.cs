@@ -1,4 +1,5 @@
 using Dinh.Registry.Citizens;
+using Dinh.Registry.Contracts;
 using Dinh.Registry.Events;
 using Dinh.Registry.Officers;
 using Dinh.Registry.Persistence;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Registry.Guardians;
 
@@ -163,7 +165,16 @@ internal static class RegisterGuardianship
         CitizenHistory.Record(db, http, ward!, officer, "registry.guardianship.ended", legalBasis, purpose, before, now,
             extraBefore: new(StringComparer.Ordinal) { ["guardianship"] = was },
             extraAfter: new(StringComparer.Ordinal) { ["guardianship"] = Describe(guardianship) });
-        return await CivilStatusEvents.SaveAsync(db, access, http, ward!, cancellationToken);
+        var saved = await CivilStatusEvents.SaveAsync(db, access, http, ward!, cancellationToken);
+        if (saved.Result is Ok<CitizenView>)
+        {
+            // After the commit, as for a death: the identity module unlinks the ward's e-ID account from the former guardian.
+            foreach (var observer in http.RequestServices.GetServices<ICitizenLifeEvents>())
+            {
+                await observer.GuardianshipEndedAsync(ward!.Id, guardianship.GuardianId, legalBasis, CancellationToken.None);
+            }
+        }
+        return saved;
     }
 
     private static string Describe(Guardianship g) =>

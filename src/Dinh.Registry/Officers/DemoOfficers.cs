@@ -46,5 +46,13 @@ public static class DemoOfficers
             Id = Guid.Parse("0194a000-0000-7000-8000-000000000007"), Login = "tuphap.hanoi", DisplayName = "Sở Tư pháp Thành phố Hà Nội",
             Role = OfficerRole.JudicialRecords, JurisdictionLevel = JurisdictionLevel.Province, JurisdictionCode = "01",
         },
+
+        // The national identity administration (C06, Ministry of Public Security) decides e-ID lock and unlock
+        // requests (Decree 69/2024 Art. 15): police with a national jurisdiction.
+        new()
+        {
+            Id = Guid.Parse("0194a000-0000-7000-8000-000000000008"), Login = "c06.quocgia", DisplayName = "Cục Cảnh sát QLHC về TTXH (C06)",
+            Role = OfficerRole.ResidencePolice, JurisdictionLevel = JurisdictionLevel.National, JurisdictionCode = null,
+        },
     ];
 }

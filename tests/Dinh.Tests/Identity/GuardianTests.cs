@@ -51,7 +51,7 @@ public abstract class GuardianTests(DinhApp fixture)
     }
 
     [Fact]
-    public async Task Once_the_guardianship_has_ended_the_former_guardian_is_refused_and_the_link_shows_it_ended()
+    public async Task Once_the_guardianship_has_ended_the_former_guardian_is_refused_and_the_ward_account_is_unlinked()
     {
         var app = fixture.Require();
         var guardian = await CitizenAccounts.CreateAsync(app, AssuranceLevel.Level2);
@@ -81,9 +81,15 @@ public abstract class GuardianTests(DinhApp fixture)
             endedOn = Today(), purpose = RegistryDriver.Purpose, legalBasis = "Quyết định chấm dứt giám hộ số 3/QĐ-UBND",
         });
         Assert.Equal(HttpStatusCode.OK, end.StatusCode);
-        Assert.Contains("việc giám hộ đã chấm dứt", await browser.GetStringAsync("/account/children"), StringComparison.Ordinal);
+        // The ward's account is unlinked from the former guardian, audited with the end's legal basis.
+        var wardAccount = await AccountOfAsync(app, RegistryDriver.Id(current));
+        Assert.NotNull(wardAccount);
+        Assert.Null(wardAccount.GuardianAccountId);
+        Assert.DoesNotContain(currentName, await browser.GetStringAsync("/account/children"), StringComparison.Ordinal);
         Assert.Equal(1, await app.WithPlatformDbAsync(db => db.AuditRecords.CountAsync(r =>
             r.Action == "registry.guardianship.ended" && r.Subject == $"citizen:{RegistryDriver.Id(current)}")));
+        Assert.Equal(1, await app.WithPlatformDbAsync(db => db.AuditRecords.CountAsync(r => r.Action == "account.guardian-unlinked"
+            && r.Subject == $"account:{wardAccount.Id}" && r.LegalBasis == "Quyết định chấm dứt giám hộ số 3/QĐ-UBND; Decree 69/2024 Art. 7")));
     }
 
     [Fact]

@@ -158,6 +158,42 @@ public abstract class Level2ApplicationTests(DinhApp fixture)
         Assert.Equal(HttpStatusCode.OK, notice.StatusCode);
     }
 
+    [Fact]
+    public async Task A_provincial_officer_sees_and_decides_the_applications_of_the_province_communes_only_and_a_national_one_all()
+    {
+        var app = fixture.Require();
+        var hanoi = await CitizenAccounts.CreateAsync(app);
+        var saigon = await CitizenAccounts.CreateAsync(app);
+        await SetCardAsync(app, hanoi.CitizenId, "079090104001", expires: new DateOnly(2040, 1, 1));
+        await SetCardAsync(app, saigon.CitizenId, "079090104002", expires: new DateOnly(2040, 1, 1));
+        using var police = await AccountsDriver.SignInStaffAsync(app, RegistryDriver.PoliceHoanKiem);
+        using (await CounterAsync(police, hanoi.Number, "079090104001", "pending-wait"))
+        using (await CounterAsync(police, saigon.Number, "079090104002", "pending-wait"))
+        {
+        }
+        var inHanoi = await OpenApplicationAsync(app, hanoi.CitizenId);
+        var inSaigon = await OpenApplicationAsync(app, saigon.CitizenId);
+        // As if received at the police office of Phường Sài Gòn, a commune of Hồ Chí Minh City (79).
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Level2Applications.Where(a => a.Id == inSaigon.Id)
+                .ExecuteUpdateAsync(a => a.SetProperty(x => x.OfficeUnitCode, RegistryDriver.SaiGon));
+        }
+
+        using var province = await AccountsDriver.SignInStaffAsync(app, RegistryDriver.StewardHanoi);
+        var provincial = await province.GetStringAsync("/officer/eid/queue");
+        Assert.Contains($"application-{inHanoi.Id}", provincial, StringComparison.Ordinal);
+        Assert.DoesNotContain($"application-{inSaigon.Id}", provincial, StringComparison.Ordinal);
+        using var otherProvince = await QueueAsync(province, "Refuse", inSaigon.Id, new() { ["reason"] = "Không thuộc địa bàn" });
+        Assert.Equal(HttpStatusCode.Forbidden, otherProvince.StatusCode);
+        using var national = await AccountsDriver.SignInStaffAsync(app, RegistryDriver.StewardNational);
+        var all = await national.GetStringAsync("/officer/eid/queue");
+        Assert.Contains($"application-{inHanoi.Id}", all, StringComparison.Ordinal);
+        Assert.Contains($"application-{inSaigon.Id}", all, StringComparison.Ordinal);
+        using var refused = await QueueAsync(province, "Refuse", inHanoi.Id, new() { ["reason"] = "Hồ sơ không đủ điều kiện" });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+    }
+
     private static Task<HttpResponseMessage> CounterAsync(HttpClient client, string number, string card, string capture, bool withCardIssuance = false) =>
         PostAsync(client, $"/officer/eid?number={number}", "Raise", new()
         {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Tests.Identity;
 
-/// <summary>The police counter: level 2 with a chip card and the biometric device; locking with a reason.</summary>
+/// <summary>The police counter: level 2 with a chip card and the biometric device; a lock requested there and approved by the C06.</summary>
 public abstract class Level2Tests(DinhApp fixture)
 {
     [Fact]
@@ -47,15 +47,17 @@ public abstract class Level2Tests(DinhApp fixture)
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
 
         using var police = await AccountsDriver.SignInStaffAsync(app, RegistryDriver.PoliceHoanKiem);
-        using var locked = await PostAsync(police, citizen.Number, "Lock", new() { ["reason"] = "Yêu cầu của chủ tài khoản", ["unlock"] = "false" });
-        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        using var clerkRequests = await PostAsync(clerk, citizen.Number, "RequestLock", new() { ["ground"] = "HolderRequest", ["reason"] = "Yêu cầu" });
+        Assert.Equal(HttpStatusCode.Forbidden, clerkRequests.StatusCode);
+        using var c06 = await AccountsDriver.SignInStaffAsync(app, LockRequestTests.C06);
+        await RequestAndApproveAsync(app, police, c06, citizen, "HolderRequest", "Yêu cầu của chủ tài khoản");
         using (var browser = app.CreateClient(cookies: new CookieContainer()))
         using (var signIn = await AccountsDriver.PostLoginAsync(browser, citizen.Number, citizen.Password))
         {
             Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
         }
 
-        using var unlocked = await PostAsync(police, citizen.Number, "Lock", new() { ["reason"] = "Đã xác minh", ["unlock"] = "true" });
+        await RequestAndApproveAsync(app, police, c06, citizen, "ReasonGone", "Đã xác minh");
         using var again = app.CreateClient(cookies: new CookieContainer());
         using var after = await AccountsDriver.PostLoginAsync(again, citizen.Number, citizen.Password);
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
@@ -90,6 +92,22 @@ public abstract class Level2Tests(DinhApp fixture)
         var attempt = await accounts.Level2Verifications.AsNoTracking().SingleAsync(v => v.CitizenId == citizen.CitizenId);
         Assert.False(attempt.Approved);
         Assert.False(await accounts.Accounts.AnyAsync(a => a.CitizenId == citizen.CitizenId));
+    }
+
+    private static async Task RequestAndApproveAsync(DinhApp app, HttpClient police, HttpClient c06, TestCitizen citizen, string ground, string reason)
+    {
+        using var filed = await PostAsync(police, citizen.Number, "RequestLock", new() { ["ground"] = ground, ["reason"] = reason });
+        Assert.Equal(HttpStatusCode.OK, filed.StatusCode);
+        Guid id;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            id = await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().LockRequests
+                .Where(r => r.AccountId == citizen.AccountId && r.Status == Dinh.Identity.Locks.LockRequestStatus.Open).Select(r => r.Id).SingleAsync();
+        }
+        var token = await DinhApp.GetAntiforgeryTokenAsync(c06, "/officer/eid/locks");
+        using var approved = await c06.PostAsync(new Uri($"/officer/eid/locks?id={id}&handler=Approve", UriKind.Relative),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
     }
 
     private static Task<HttpResponseMessage> RaiseAsync(HttpClient client, string number, string card, string face) =>

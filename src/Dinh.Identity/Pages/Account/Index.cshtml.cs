@@ -1,6 +1,7 @@
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
 using Dinh.Registry.Contracts;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -33,6 +34,9 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
 
     /// <summary>The latest level-2 application received at a police office for this citizen, if any.</summary>
     public Level2.Level2Application? Application { get; private set; }
+
+    /// <summary>Lock and unlock requests about the account, newest first: what the police asked, why, and the decision (no officer is named).</summary>
+    public IReadOnlyList<Locks.AccountLockRequest> LockRequests { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
 
@@ -121,6 +125,14 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
             db.Audit(IdentityAudit.Of($"account:{Me.Id}", "account.totp.enabled", $"account:{Me.Id}", "account owner", "Decree 69/2024", HttpContext.TraceIdentifier, null));
             await db.SaveChangesAsync(HttpContext.RequestAborted);
             Message = text["Totp.Enabled"];
+            if (Me.IsStaff)
+            {
+                // The session was opened without staff rights; they come with a sign-in that uses the new key.
+                await users.RemoveAuthenticationTokenAsync(Me, StaffTotpReset.TokenProvider, StaffTotpReset.TokenName);
+                await signIn.RevokeEverywhereAsync(Me.Id, clock.GetUtcNow());
+                await HttpContext.SignOutAsync(AccountCookie.Scheme);
+                return LocalRedirect("/account/login?enrolled=1");
+            }
         }
         else
         {
@@ -201,6 +213,8 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
         Application = me.CitizenId is { } mine
             ? await db.Level2Applications.AsNoTracking().Where(a => a.CitizenId == mine).OrderByDescending(a => a.Id).FirstOrDefaultAsync(HttpContext.RequestAborted)
             : null;
+        LockRequests = await db.LockRequests.AsNoTracking().Where(r => r.AccountId == id).OrderByDescending(r => r.Id).Take(10)
+            .ToListAsync(HttpContext.RequestAborted);
         Sessions = await db.Sessions.AsNoTracking().Where(s => s.AccountId == id && s.RevokedAt == null)
             .OrderByDescending(s => s.Id).Take(20).ToListAsync(HttpContext.RequestAborted);
         Logins = await db.LoginEvents.AsNoTracking().Where(l => l.AccountId == id).OrderByDescending(l => l.Id).Take(20).ToListAsync(HttpContext.RequestAborted);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Level2;
+using Dinh.Identity.Locks;
 using Dinh.Identity.Persistence;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Http;
@@ -14,10 +15,11 @@ namespace Dinh.Identity.Pages.Officer;
 
 /// <summary>
 /// The police counter: find the citizen by personal ID number, check the chip card and the biometric device's
-/// answer, raise the account to level 2; lock or unlock an account with a reason (Decree 69/2024 Art. 10, 15).
+/// answer, raise the account to level 2; file a request to lock or unlock an account, with a ground and a reason, for
+/// the C06 to decide (Decree 69/2024 Art. 10, 15).
 /// </summary>
 internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers, RaiseToLevel2 raise,
-    AccountSignIn signIn, IStringLocalizer<IdentityText> text) : PageModel
+    LockRequests locks, IStringLocalizer<IdentityText> text) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Number { get; set; }
@@ -25,6 +27,7 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
     public CitizenIdentity? Citizen { get; private set; }
     public Accounts.Account? Account { get; private set; }
     public Level2Application? Application { get; private set; }
+    public AccountLockRequest? LockRequest { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
     public bool Searched { get; private set; }
@@ -67,44 +70,41 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
         return Page();
     }
 
-    public async Task<IActionResult> OnPostLockAsync(string? reason, bool unlock)
+    /// <summary>Files a request to lock (an open account) or unlock (a police lock); the C06 decides it (Decree 69/2024 Art. 15).</summary>
+    public async Task<IActionResult> OnPostRequestLockAsync(LockGround ground, string? reason, string? lockEndsOn)
     {
         if (await OfficerAsync() is not { } officer)
         {
             return Challenge();
         }
         await LoadAsync();
-        if (Account is null || string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
+        if (Account is null)
         {
-            Error = text["Eid.ReasonRequired"];
-            Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        if (officer.Role is not (Registry.Officers.OfficerRole.ResidencePolice or Registry.Officers.OfficerRole.DataSteward))
+        DateOnly? ends = null;
+        if (!string.IsNullOrWhiteSpace(lockEndsOn))
         {
-            Error = text["Eid.Refused.NotPolice"];
-            Response.StatusCode = StatusCodes.Status403Forbidden;
-            return Page();
-        }
-        var tracked = await db.Accounts.FirstAsync(a => a.Id == Account.Id, HttpContext.RequestAborted);
-        if (unlock)
-        {
-            if (tracked.Lock == AccountLock.Police)
+            if (!DateOnly.TryParseExact(lockEndsOn.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
             {
-                tracked.Lock = AccountLock.None;
-                tracked.LockReason = null;
-                tracked.LockedAt = null;
-                db.Audit(IdentityAudit.Of($"officer:{officer.Id}", "account.unlocked", $"account:{tracked.Id}", reason.Trim(), "Decree 69/2024 Art. 15", HttpContext.TraceIdentifier, null));
-                await db.SaveChangesAsync(HttpContext.RequestAborted);
+                return Refused(LockRequestRefusal.EndDateInvalid);
             }
-            Message = text["Eid.Unlocked"];
+            ends = parsed;
         }
-        else
+        var (refusal, request) = await locks.FileAsync(officer, Account.Id, ground, reason, ends, HttpContext.TraceIdentifier, HttpContext.RequestAborted);
+        if (refusal != LockRequestRefusal.None)
         {
-            await signIn.LockAsync(tracked, AccountLock.Police, reason.Trim(), $"officer:{officer.Id}", "Decree 69/2024 Art. 15", HttpContext.TraceIdentifier);
-            Message = text["Eid.LockedNow"];
+            return Refused(refusal);
         }
-        Account = tracked;
+        LockRequest = request;
+        Message = string.Format(CultureInfo.CurrentCulture, text["Locks.Filed." + request!.Kind], request.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        return Page();
+    }
+
+    private PageResult Refused(LockRequestRefusal refusal)
+    {
+        Error = text["Locks.Refused." + refusal];
+        Response.StatusCode = LockQueueModel.StatusOf(refusal);
         return Page();
     }
 
@@ -122,6 +122,7 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
         if (Citizen is not null)
         {
             Account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.CitizenId == Citizen.Id, HttpContext.RequestAborted);
+            LockRequest = Account is null ? null : await locks.OpenForAsync(Account.Id, HttpContext.RequestAborted);
             Application = await db.Level2Applications.AsNoTracking()
                 .FirstOrDefaultAsync(a => a.CitizenId == Citizen.Id && a.Status == Level2ApplicationStatus.Open, HttpContext.RequestAborted);
             db.Audit(IdentityAudit.Of($"officer:{User.FindFirstValue("dinh:officer")}", "eid.citizen.viewed", $"citizen:{Citizen.Id}",

@@ -15,14 +15,14 @@ namespace Dinh.Identity.Pages.Officer;
 /// <summary>
 /// The office's open level-2 applications, earliest due first, flagged overdue or due soon (Decree 69/2024 Art. 13);
 /// the officer completes one (the device's late answer, or the new card read from its chip) or refuses it with a reason.
-/// The police see their own office's applications; data stewards every office's.
+/// Officers see the offices of their jurisdiction: a commune its own, a province its communes, the national level all.
 /// </summary>
 internal sealed class Level2QueueModel(AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers, RaiseToLevel2 raise,
     IWorkingDayCalendar calendar, TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
 {
     private const int Shown = 200;
 
-    public sealed record Row(Level2Application Application, CitizenIdentity? Citizen, Level2Urgency Urgency);
+    public sealed record Row(Level2Application Application, CitizenIdentity? Citizen, DeadlineUrgency Urgency);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public string? Message { get; private set; }
@@ -94,9 +94,9 @@ internal sealed class Level2QueueModel(AccountsDbContext db, CitizenDirectory ci
     {
         var cancellationToken = HttpContext.RequestAborted;
         var open = db.Level2Applications.AsNoTracking().Where(a => a.Status == Level2ApplicationStatus.Open);
-        if (officer.Role != Registry.Officers.OfficerRole.DataSteward)
+        if (await raise.OfficesAsync(officer, cancellationToken) is { } offices)
         {
-            open = open.Where(a => a.OfficeUnitCode == officer.JurisdictionCode);
+            open = open.Where(a => offices.Contains(a.OfficeUnitCode!));
         }
         var applications = await open.OrderBy(a => a.DueOn).ThenBy(a => a.Id).Take(Shown).ToListAsync(cancellationToken);
         var today = calendar.DayOf(clock.GetUtcNow());

@@ -81,6 +81,10 @@ namespace Dinh.Migrations.Postgres.Migrations.Identity
                         .HasColumnType("integer")
                         .HasColumnName("lock");
 
+                    b.Property<DateOnly?>("LockEndsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("lock_ends_on");
+
                     b.Property<string>("LockReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
@@ -145,6 +149,10 @@ namespace Dinh.Migrations.Postgres.Migrations.Identity
 
                     b.HasIndex("GuardianAccountId")
                         .HasDatabaseName("ix_accounts_guardian_account_id");
+
+                    b.HasIndex("LockEndsOn")
+                        .HasDatabaseName("ix_accounts_lock_ends_on")
+                        .HasFilter("lock_ends_on IS NOT NULL");
 
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("ix_accounts_normalized_email");
@@ -477,6 +485,84 @@ namespace Dinh.Migrations.Postgres.Migrations.Identity
                         .HasDatabaseName("ix_level2_verifications_account_id");
 
                     b.ToTable("level2_verifications", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Identity.Locks.AccountLockRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("due_on");
+
+                    b.Property<DateTimeOffset>("FiledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("filed_at");
+
+                    b.Property<Guid>("FiledBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("filed_by");
+
+                    b.Property<int>("Ground")
+                        .HasColumnType("integer")
+                        .HasColumnName("ground");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly?>("LockEndsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("lock_ends_on");
+
+                    b.Property<string>("OfficeUnitCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("office_unit_code");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RefusalReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("refusal_reason");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_lock_requests");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_account_lock_requests_account_id")
+                        .HasFilter("status = 1");
+
+                    b.HasIndex("Status", "DueOn")
+                        .HasDatabaseName("ix_account_lock_requests_status_due_on");
+
+                    b.ToTable("account_lock_requests", (string)null);
                 });
 
             modelBuilder.Entity("Dinh.Identity.Oidc.ProviderKey", b =>

@@ -76,6 +76,10 @@ namespace Dinh.Migrations.Sqlite.Migrations.Identity
                         .HasColumnType("INTEGER")
                         .HasColumnName("lock");
 
+                    b.Property<DateOnly?>("LockEndsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lock_ends_on");
+
                     b.Property<string>("LockReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
@@ -140,6 +144,10 @@ namespace Dinh.Migrations.Sqlite.Migrations.Identity
 
                     b.HasIndex("GuardianAccountId")
                         .HasDatabaseName("ix_accounts_guardian_account_id");
+
+                    b.HasIndex("LockEndsOn")
+                        .HasDatabaseName("ix_accounts_lock_ends_on")
+                        .HasFilter("lock_ends_on IS NOT NULL");
 
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("ix_accounts_normalized_email");
@@ -470,6 +478,84 @@ namespace Dinh.Migrations.Sqlite.Migrations.Identity
                         .HasDatabaseName("ix_level2_verifications_account_id");
 
                     b.ToTable("level2_verifications", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Identity.Locks.AccountLockRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_on");
+
+                    b.Property<DateTimeOffset>("FiledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filed_at");
+
+                    b.Property<Guid>("FiledBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filed_by");
+
+                    b.Property<int>("Ground")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ground");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly?>("LockEndsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lock_ends_on");
+
+                    b.Property<string>("OfficeUnitCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("office_unit_code");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RefusalReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refusal_reason");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_lock_requests");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_account_lock_requests_account_id")
+                        .HasFilter("status = 1");
+
+                    b.HasIndex("Status", "DueOn")
+                        .HasDatabaseName("ix_account_lock_requests_status_due_on");
+
+                    b.ToTable("account_lock_requests", (string)null);
                 });
 
             modelBuilder.Entity("Dinh.Identity.Oidc.ProviderKey", b =>
