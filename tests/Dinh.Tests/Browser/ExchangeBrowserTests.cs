@@ -61,7 +61,7 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
     }
 
     [Fact]
-    public async Task A_citizen_sees_a_read_of_their_record_in_an_agencys_hosted_registry_on_a_phone()
+    public async Task A_citizen_sees_the_creation_and_a_read_of_their_record_in_an_agencys_hosted_registry_on_a_phone()
     {
         await using var tab = await browser.OpenAsync(390, 844);
         var app = browser.App;
@@ -94,6 +94,9 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
         await Assertions.Expect(uses).ToContainTextAsync("allowance-disbursement");
         await Assertions.Expect(uses).ToContainTextAsync("CHI-2026-11");
         await Assertions.Expect(uses).ToContainTextAsync("fullName");
+        // The owner's creation of the record is there too, under the same registry and record.
+        await Assertions.Expect(uses).ToContainTextAsync("Tạo bản ghi về bạn");
+        await Assertions.Expect(uses).ToContainTextAsync("QD-2026-9");
         // Listed once, under the registries: the general table does not repeat it as a raw access-log line.
         await Assertions.Expect(tab.Page.Locator("#no-accesses")).ToBeVisibleAsync();
         var overflow = await tab.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
