@@ -32,7 +32,7 @@ public sealed class SystemClients(ClientRegistration registration, IOpenIddictAp
     /// A client-credentials client authenticating with RFC 8705 self_signed_tls_client_auth: its certificate (PEM, no
     /// private key) reaches the token endpoint through a trusted gateway (Dinh:Http:ClientCertificates). Null when
     /// created, or an error key: those of <see cref="CreateAsync"/> and certificate-invalid, certificate-private,
-    /// certificate-not-self-signed, certificate-usage, certificate-expired, certificate-algorithm (RSA keys only).
+    /// certificate-not-self-signed, certificate-usage, certificate-expired, certificate-algorithm (neither RSA nor EC on a NIST curve).
     /// </summary>
     public async Task<string?> CreateWithCertificateAsync(string clientId, string name, string certificatePem, IReadOnlyList<string> scopes,
         CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ internal static class MutualTls
     /// <summary>
     /// The JSON Web Key Set holding a member's certificate (x5c), or an error key: certificate-invalid (not one PEM
     /// certificate), certificate-private (a private key in the file), certificate-not-self-signed, certificate-usage
-    /// (no client-authentication usage), certificate-expired, certificate-algorithm (not an RSA key).
+    /// (no client-authentication usage), certificate-expired, certificate-algorithm (neither RSA nor EC on a NIST curve).
     /// </summary>
     public static (string? KeySet, string? Error) KeySetFor(string pem, DateTimeOffset now)
     {
@@ -70,16 +70,28 @@ internal static class MutualTls
             {
                 return (null, "certificate-expired");
             }
-            // OpenIddict 7.8 finds a client's certificates through IdentityModel's key conversion, which turns only an
-            // RSA-typed JWK with x5c into a certificate key (an EC one becomes a bare ECDsa key and is never matched).
+            // Each key under its true type, with the certificate as x5c: OpenIddict trusts an RSA key's certificate
+            // itself, an EC key's through CertificateClientManager.
+            JsonWebKey key;
             using (var rsa = certificate.GetRSAPublicKey())
+            using (var ec = certificate.GetECDsaPublicKey())
             {
-                if (rsa is null)
+                if (rsa is not null)
+                {
+                    key = JsonWebKeyConverter.ConvertFromX509SecurityKey(new X509SecurityKey(certificate));
+                }
+                else if (ec is not null && ec.ExportParameters(false).Curve is { IsNamed: true } curve
+                    && curve.Oid.FriendlyName is "nistP256" or "nistP384" or "nistP521" or "ECDSA_P256" or "ECDSA_P384" or "ECDSA_P521")
+                {
+                    key = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ec));
+                    key.X5c.Add(Convert.ToBase64String(certificate.RawData));
+                    key.X5t = Base64UrlEncoder.Encode(certificate.GetCertHash());
+                }
+                else
                 {
                     return (null, "certificate-algorithm");
                 }
             }
-            var key = JsonWebKeyConverter.ConvertFromX509SecurityKey(new X509SecurityKey(certificate));
             key.Kid = Base64UrlEncoder.Encode(certificate.GetCertHash(HashAlgorithmName.SHA256));
             key.X5tS256 = key.Kid;
             return (JsonSerializer.Serialize(new { keys = new[] { key } }), null);

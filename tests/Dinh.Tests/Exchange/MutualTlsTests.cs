@@ -61,6 +61,35 @@ public abstract class MutualTlsTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task A_member_with_an_EC_P256_certificate_gets_a_token_and_another_EC_certificate_is_invalid_client()
+    {
+        var app = fixture.Require();
+        using var certificate = SelfSignedElliptic("CN=sim.vinaphone.test, O=VinaPhone", ECCurve.NamedCurves.nistP256);
+        using var impostor = SelfSignedElliptic("CN=sim.vinaphone.test, O=VinaPhone", ECCurve.NamedCurves.nistP256);
+        var identifier = await AddMemberAsync(app, certificate);
+        var (gateway, address) = await app.StartInstanceAsync(settings: Enabled("127.0.0.0/8", "::1"));
+        try
+        {
+            using var http = app.CreateClient(address);
+            var right = await TokenAsync(http, identifier, certificate);
+            var wrong = await TokenAsync(http, identifier, impostor);
+
+            Assert.True(right.Status == HttpStatusCode.OK, right.Body.ToString());
+            Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (wrong.Status, wrong.Body.GetProperty("error").GetString()));
+            await using var scope = app.Factory.Services.CreateAsyncScope();
+            var applications = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+            var keys = await applications.GetJsonWebKeySetAsync((await applications.FindByClientIdAsync(identifier))!);
+            // Stored under its true key type, with the certificate.
+            var key = Assert.Single(keys!.Keys);
+            Assert.Equal(("EC", "P-256", 1), (key.Kty, key.Crv, key.X5c.Count));
+        }
+        finally
+        {
+            await app.StopInstanceAsync(gateway);
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_certificate_is_invalid_client_and_a_missing_or_unreadable_one_or_a_header_from_an_untrusted_address_counts_as_no_credentials()
     {
         var app = fixture.Require();
@@ -116,7 +145,7 @@ public abstract class MutualTlsTests(DinhApp fixture)
     }
 
     [Fact]
-    public async Task dinh_members_add_refuses_a_certificate_not_for_client_authentication_with_its_private_key_or_not_RSA()
+    public async Task dinh_members_add_refuses_a_certificate_not_for_client_authentication_with_its_private_key_or_on_a_curve_other_than_NIST()
     {
         var app = fixture.Require();
         using var serverOnly = SelfSigned("CN=web.test", usage: "1.3.6.1.5.5.7.3.1");
@@ -128,10 +157,7 @@ public abstract class MutualTlsTests(DinhApp fixture)
             "--auth", "self_signed_tls_client_auth", "--certificate", await PemFileAsync(serverOnly));
         var privateKey = await app.RunDinhAsync("members", "add", $"VN/COM/VNPT{Guid.NewGuid().ToString("N")[..6]}/sys", "--name", "VNPT",
             "--auth", "self_signed_tls_client_auth", "--certificate", withKey);
-        using var ecKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var ecRequest = new CertificateRequest("CN=ec.test", ecKey, HashAlgorithmName.SHA256);
-        ecRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
-        using var ec = ecRequest.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddMinutes(-5), TimeProvider.System.GetUtcNow().AddYears(1));
+        using var ec = SelfSignedElliptic("CN=ec.test", ECCurve.NamedCurves.brainpoolP256r1);
         var elliptic = await app.RunDinhAsync("members", "add", $"VN/COM/EC{Guid.NewGuid().ToString("N")[..6]}/sys", "--name", "EC",
             "--auth", "self_signed_tls_client_auth", "--certificate", await PemFileAsync(ec));
         var noFile = await app.RunDinhAsync("members", "add", $"VN/COM/VNPT{Guid.NewGuid().ToString("N")[..6]}/sys", "--name", "VNPT",
@@ -161,6 +187,17 @@ public abstract class MutualTlsTests(DinhApp fixture)
             settings[$"Dinh:Http:ClientCertificates:TrustedGateways:{i}"] = gateways[i];
         }
         return settings;
+    }
+
+    /// <summary>The same with an EC key (`openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 …`).</summary>
+    private static X509Certificate2 SelfSignedElliptic(string subject, ECCurve curve)
+    {
+        using var key = ECDsa.Create(curve);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        var now = TimeProvider.System.GetUtcNow();
+        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
     }
 
     /// <summary>A member system's self-signed client certificate, as `openssl req -x509 … -addext extendedKeyUsage=clientAuth` makes one.</summary>
