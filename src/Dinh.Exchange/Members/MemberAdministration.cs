@@ -68,6 +68,49 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         return null;
     }
 
+    /// <summary>How the member's system authenticates (method, keys, certificates); null for an unknown member.</summary>
+    public async Task<(Member Member, ClientCredentials? Credentials)?> AuthenticationAsync(Guid memberId, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == memberId, cancellationToken);
+        return member is null ? null : (member, await clients.CredentialsAsync(member.ClientId, cancellationToken));
+    }
+
+    /// <summary>
+    /// The member authenticates with mutual TLS (self_signed_tls_client_auth) and this certificate from now on: a
+    /// replacement of its certificate, or a switch from private_key_jwt. Null when done, or an error key.
+    /// </summary>
+    public Task<string?> ReplaceCertificateAsync(Guid memberId, string certificatePem, string actor, CancellationToken cancellationToken) =>
+        ChangeAuthenticationAsync(memberId, actor, clientId => clients.ReplaceCertificateAsync(clientId, certificatePem, cancellationToken), cancellationToken);
+
+    /// <summary>The member authenticates with private_key_jwt and these public keys from now on. Null when done, or an error key.</summary>
+    public Task<string?> ReplacePublicKeysAsync(Guid memberId, string jsonWebKeys, string actor, CancellationToken cancellationToken) =>
+        ChangeAuthenticationAsync(memberId, actor, clientId => clients.ReplacePublicKeysAsync(clientId, jsonWebKeys, cancellationToken), cancellationToken);
+
+    // The client changes first (as when a member is added), then the audit record names the method and keys before and after.
+    private async Task<string?> ChangeAuthenticationAsync(Guid memberId, string actor, Func<string, Task<string?>> change, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == memberId, cancellationToken);
+        if (member is null)
+        {
+            return "member";
+        }
+        var before = await clients.CredentialsAsync(member.ClientId, cancellationToken);
+        if (await change(member.ClientId) is { } error)
+        {
+            return error;
+        }
+        var after = await clients.CredentialsAsync(member.ClientId, cancellationToken);
+        Audit(actor, "exchange.member.authentication.changed", member.Identifier, JsonSerializer.Serialize(new { from = Describe(before), to = Describe(after) }));
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    private static object? Describe(ClientCredentials? credentials) => credentials is null ? null : new
+    {
+        method = credentials.Method,
+        keys = credentials.Keys.Select(k => k.CertificateSha256 is { } sha256 ? $"sha256:{sha256}" : $"kid:{k.KeyId}").ToList(),
+    };
+
     public async Task<bool> SetStatusAsync(string identifier, MemberStatus status, string actor, CancellationToken cancellationToken)
     {
         var member = await db.Members.FirstOrDefaultAsync(m => m.Identifier == identifier, cancellationToken);

@@ -47,6 +47,68 @@ public sealed class SystemClients(ClientRegistration registration, IOpenIddictAp
         return error;
     }
 
+    /// <summary>
+    /// How a system client authenticates, from its key set: self_signed_tls_client_auth when every key carries its
+    /// certificate, private_key_jwt otherwise; each key with its certificate's SHA-256 thumbprint, subject and validity.
+    /// Null when no such client exists.
+    /// </summary>
+    public async Task<ClientCredentials?> CredentialsAsync(string clientId, CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
+        {
+            return null;
+        }
+        var keys = (await applications.GetJsonWebKeySetAsync(application, cancellationToken))?.Keys ?? [];
+        var views = keys.Select(key =>
+        {
+            if (key.X5c.Count == 0)
+            {
+                return new ClientKey(key.Kid, key.Kty, key.Crv, null, null, null, null);
+            }
+            using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(Convert.FromBase64String(key.X5c[0]));
+            return new ClientKey(key.Kid, key.Kty, key.Crv, certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
+                certificate.Subject, new DateTimeOffset(certificate.NotBefore.ToUniversalTime()), new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
+        }).ToList();
+        return new ClientCredentials(views.Count > 0 && views.All(k => k.CertificateSha256 is not null) ? MutualTls.SelfSignedTlsClientAuth : "private_key_jwt",
+            views);
+    }
+
+    /// <summary>
+    /// Makes the client authenticate with self_signed_tls_client_auth and this certificate (PEM), replacing its key set
+    /// (its previous certificate or public keys). Null when done, or an error key: client, or one of
+    /// <see cref="CreateWithCertificateAsync"/>'s certificate keys. Other instances follow within their caches' lifetimes.
+    /// </summary>
+    public async Task<string?> ReplaceCertificateAsync(string clientId, string certificatePem, CancellationToken cancellationToken)
+    {
+        var (keySet, error) = MutualTls.KeySetFor(certificatePem, clock.GetUtcNow());
+        return keySet is null ? error : await ReplaceKeySetAsync(clientId, ClientRegistration.PublicKeySet(keySet, MutualTls.SelfSignedTlsClientAuth).KeySet!,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes the client authenticate with private_key_jwt and these public keys (a JWK or a JWK set), replacing its key
+    /// set. Null when done, or an error key: client, jwks-required, jwks-invalid, jwks-private.
+    /// </summary>
+    public async Task<string?> ReplacePublicKeysAsync(string clientId, string jsonWebKeys, CancellationToken cancellationToken)
+    {
+        var (keySet, error) = ClientRegistration.PublicKeySet(jsonWebKeys, "private_key_jwt");
+        return keySet is null ? error : await ReplaceKeySetAsync(clientId, keySet, cancellationToken);
+    }
+
+    // Through OpenIddict's manager, so this instance's application cache drops the client at once.
+    private async Task<string?> ReplaceKeySetAsync(string clientId, Microsoft.IdentityModel.Tokens.JsonWebKeySet keySet, CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
+        {
+            return "client";
+        }
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, application, cancellationToken);
+        descriptor.JsonWebKeySet = keySet;
+        await applications.UpdateAsync(application, descriptor, cancellationToken);
+        return null;
+    }
+
     /// <summary>Gives back or takes away the right to obtain tokens; false when no such client exists.</summary>
     public async Task<bool> SetEnabledAsync(string clientId, bool enabled, CancellationToken cancellationToken)
     {
@@ -86,3 +148,10 @@ public sealed class SystemClients(ClientRegistration registration, IOpenIddictAp
         return clientId is not null && subject == clientId ? clientId : null;
     }
 }
+
+/// <summary>How a system client authenticates (private_key_jwt or self_signed_tls_client_auth) and with which keys.</summary>
+public sealed record ClientCredentials(string Method, IReadOnlyList<ClientKey> Keys);
+
+/// <summary>One key of a system client; the certificate's SHA-256 thumbprint (hex), subject and validity when it carries one.</summary>
+public sealed record ClientKey(string? KeyId, string KeyType, string? Curve, string? CertificateSha256, string? CertificateSubject,
+    DateTimeOffset? CertificateNotBefore, DateTimeOffset? CertificateNotAfter);

@@ -90,6 +90,84 @@ public abstract class MutualTlsTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task An_administrator_replaces_a_members_certificate_then_switches_it_to_private_key_jwt_on_its_page_and_both_are_audited()
+    {
+        var app = fixture.Require();
+        using var first = SelfSigned("CN=sim.gmobile.test, O=Gmobile");
+        using var second = SelfSignedElliptic("CN=sim.gmobile.test, O=Gmobile", ECCurve.NamedCurves.nistP256);
+        var identifier = await AddMemberAsync(app, first);
+        Guid memberId;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            memberId = await scope.ServiceProvider.GetRequiredService<Dinh.Exchange.Persistence.ExchangeDbContext>().Members
+                .Where(m => m.Identifier == identifier).Select(m => m.Id).SingleAsync();
+        }
+        var path = $"/admin/exchange/members/{memberId}/authentication";
+        using var admin = await AccountsDriver.SignInStaffAsync(app, Dinh.Identity.Seeding.DemoAccounts.AdministratorLogin);
+        async Task<HttpResponseMessage> PostAsync(string handler, string field, string value) =>
+            await admin.PostAsync(new Uri($"{path}?handler={handler}", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                [field] = value, ["__RequestVerificationToken"] = await DinhApp.GetAntiforgeryTokenAsync(admin, path),
+            }));
+
+        var before = await admin.GetStringAsync(new Uri(path, UriKind.Relative));
+        using var replaced = await PostAsync("certificate", "certificate", second.ExportCertificatePem());
+        var afterCertificate = await admin.GetStringAsync(new Uri(path, UriKind.Relative));
+        using var withPrivateKey = await PostAsync("certificate", "certificate", first.ExportCertificatePem() + "\n" + first.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        var refusedPage = await withPrivateKey.Content.ReadAsStringAsync();
+        using var stranger = await admin.GetAsync(new Uri($"/admin/exchange/members/{Guid.NewGuid()}/authentication", UriKind.Relative));
+
+        Assert.Contains(first.GetCertHashString(HashAlgorithmName.SHA256), before, StringComparison.Ordinal);
+        Assert.Contains("self_signed_tls_client_auth", before, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, replaced.StatusCode);
+        Assert.Contains(second.GetCertHashString(HashAlgorithmName.SHA256), afterCertificate, StringComparison.Ordinal);
+        Assert.DoesNotContain(first.GetCertHashString(HashAlgorithmName.SHA256), afterCertificate, StringComparison.Ordinal);
+        Assert.Contains(second.NotAfter.ToUniversalTime().AddHours(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), afterCertificate,
+            StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, withPrivateKey.StatusCode);
+        Assert.Contains("Tệp có chứa khóa bí mật", refusedPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+
+        // The gateway instance starts after the change: its application cache holds nothing older.
+        var (gateway, address) = await app.StartInstanceAsync(settings: Enabled("127.0.0.0/8", "::1"));
+        try
+        {
+            using var http = app.CreateClient(address);
+            var withNew = await TokenAsync(http, identifier, second);
+            var withOld = await TokenAsync(http, identifier, first);
+            Assert.True(withNew.Status == HttpStatusCode.OK, withNew.Body.ToString());
+            Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (withOld.Status, withOld.Body.GetProperty("error").GetString()));
+        }
+        finally
+        {
+            await app.StopInstanceAsync(gateway);
+        }
+
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var publicOnly = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
+        var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(publicOnly) { KeyId = "k1" });
+        using var switched = await PostAsync("keys", "jwks", JsonSerializer.Serialize(jwk));
+        var afterSwitch = await admin.GetStringAsync(new Uri(path, UriKind.Relative));
+        using var member = new TestMember(app, identifier, key);
+
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Contains("private_key_jwt", afterSwitch, StringComparison.Ordinal);
+        Assert.DoesNotContain(second.GetCertHashString(HashAlgorithmName.SHA256), afterSwitch, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(await member.TokenAsync()));
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var changes = await scope.ServiceProvider.GetRequiredService<Dinh.Exchange.Persistence.ExchangeDbContext>().Set<AuditRecord>().AsNoTracking()
+                .Where(r => r.Action == "exchange.member.authentication.changed" && r.Subject == $"member:{identifier}").OrderBy(r => r.Id).ToListAsync();
+            Assert.Equal(2, changes.Count);
+            Assert.All(changes, c => Assert.StartsWith("account:", c.Actor, StringComparison.Ordinal));
+            Assert.Contains($"sha256:{first.GetCertHashString(HashAlgorithmName.SHA256)}", changes[0].Details, StringComparison.Ordinal);
+            Assert.Contains($"sha256:{second.GetCertHashString(HashAlgorithmName.SHA256)}", changes[0].Details, StringComparison.Ordinal);
+            Assert.Contains("\"private_key_jwt\"", changes[1].Details, StringComparison.Ordinal);
+            Assert.Contains("kid:k1", changes[1].Details, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_certificate_is_invalid_client_and_a_missing_or_unreadable_one_or_a_header_from_an_untrusted_address_counts_as_no_credentials()
     {
         var app = fixture.Require();
