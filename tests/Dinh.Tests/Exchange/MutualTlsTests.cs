@@ -268,7 +268,7 @@ public abstract class MutualTlsTests(DinhApp fixture)
     }
 
     /// <summary>The same with an EC key (`openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 …`).</summary>
-    private static X509Certificate2 SelfSignedElliptic(string subject, ECCurve curve)
+    internal static X509Certificate2 SelfSignedElliptic(string subject, ECCurve curve)
     {
         using var key = ECDsa.Create(curve);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -279,7 +279,7 @@ public abstract class MutualTlsTests(DinhApp fixture)
     }
 
     /// <summary>A member system's self-signed client certificate, as `openssl req -x509 … -addext extendedKeyUsage=clientAuth` makes one.</summary>
-    private static X509Certificate2 SelfSigned(string subject, string usage = "1.3.6.1.5.5.7.3.2")
+    internal static X509Certificate2 SelfSigned(string subject, string usage = "1.3.6.1.5.5.7.3.2")
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -296,7 +296,7 @@ public abstract class MutualTlsTests(DinhApp fixture)
         return path;
     }
 
-    private static async Task<string> AddMemberAsync(DinhApp app, X509Certificate2 certificate)
+    internal static async Task<string> AddMemberAsync(DinhApp app, X509Certificate2 certificate)
     {
         var identifier = $"VN/COM/TLS{Guid.NewGuid().ToString("N")[..6]}/sys";
         var added = await app.RunDinhAsync("members", "add", identifier, "--name", "Nhà mạng thử nghiệm", "--auth", "self_signed_tls_client_auth",

@@ -85,6 +85,8 @@ public abstract class DataSubjectRequestTests(DinhApp fixture)
         Assert.Equal("personal-data-request-answer", document.GetProperty("document").GetString());
         Assert.Equal($"/api/services/dossiers/{id}/result.json", document.GetProperty("downloadJson").GetString());
 
+        var mine = await client.GetStringAsync(new Uri("/citizen/dossiers", UriKind.Relative));
+        Assert.Contains($"href=\"/api/services/dossiers/{id}/result.json\"", mine, StringComparison.Ordinal);
         using var jsonResponse = await client.GetAsync(new Uri($"/api/services/dossiers/{id}/result.json", UriKind.Relative));
         var bytes = await jsonResponse.Content.ReadAsByteArrayAsync();
         Assert.Equal(HttpStatusCode.OK, jsonResponse.StatusCode);
