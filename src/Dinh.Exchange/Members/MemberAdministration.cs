@@ -33,6 +33,12 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
             identifier => clients.CreateWithCertificateAsync(identifier, name.Trim(), certificatePem, [SystemClients.ExchangeScope], cancellationToken),
             cancellationToken);
 
+    /// <summary>A member authenticating with tls_client_auth: a certificate from a configured CA carrying this subject DN.</summary>
+    public Task<string?> AddSubjectMemberAsync(string identifierText, string name, string subjectDn, int? rateLimitPerSecond, string actor,
+        CancellationToken cancellationToken) =>
+        AddAsync(identifierText, name, rateLimitPerSecond, actor, "tls_client_auth",
+            identifier => clients.CreateWithSubjectAsync(identifier, name.Trim(), subjectDn, [SystemClients.ExchangeScope], cancellationToken), cancellationToken);
+
     private async Task<string?> AddAsync(string identifierText, string name, int? rateLimitPerSecond, string actor, string authentication,
         Func<string, Task<string?>> createClient, CancellationToken cancellationToken)
     {
@@ -82,6 +88,10 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
     public Task<string?> ReplaceCertificateAsync(Guid memberId, string certificatePem, string actor, CancellationToken cancellationToken) =>
         ChangeAuthenticationAsync(memberId, actor, clientId => clients.ReplaceCertificateAsync(clientId, certificatePem, cancellationToken), cancellationToken);
 
+    /// <summary>The member authenticates with tls_client_auth (a CA-issued certificate with this subject DN) from now on.</summary>
+    public Task<string?> ReplaceSubjectAsync(Guid memberId, string subjectDn, string actor, CancellationToken cancellationToken) =>
+        ChangeAuthenticationAsync(memberId, actor, clientId => clients.ReplaceSubjectAsync(clientId, subjectDn, cancellationToken), cancellationToken);
+
     /// <summary>The member authenticates with private_key_jwt and these public keys from now on. Null when done, or an error key.</summary>
     public Task<string?> ReplacePublicKeysAsync(Guid memberId, string jsonWebKeys, string actor, CancellationToken cancellationToken) =>
         ChangeAuthenticationAsync(memberId, actor, clientId => clients.ReplacePublicKeysAsync(clientId, jsonWebKeys, cancellationToken), cancellationToken);
@@ -108,6 +118,7 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
     private static object? Describe(ClientCredentials? credentials) => credentials is null ? null : new
     {
         method = credentials.Method,
+        subject = credentials.SubjectDn,
         keys = credentials.Keys.Select(k => k.CertificateSha256 is { } sha256 ? $"sha256:{sha256}" : $"kid:{k.KeyId}").ToList(),
     };
 

@@ -48,8 +48,8 @@ public sealed class SystemClients(ClientRegistration registration, IOpenIddictAp
     }
 
     /// <summary>
-    /// How a system client authenticates, from its key set: self_signed_tls_client_auth when every key carries its
-    /// certificate, private_key_jwt otherwise; each key with its certificate's SHA-256 thumbprint, subject and validity.
+    /// How a system client authenticates: tls_client_auth when a subject DN is registered, else from its key set:
+    /// self_signed_tls_client_auth when every key carries its certificate, private_key_jwt otherwise; each key with its certificate's SHA-256 thumbprint, subject and validity.
     /// Null when no such client exists.
     /// </summary>
     public async Task<ClientCredentials?> CredentialsAsync(string clientId, CancellationToken cancellationToken)
@@ -57,6 +57,11 @@ public sealed class SystemClients(ClientRegistration registration, IOpenIddictAp
         if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
         {
             return null;
+        }
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
+        if (properties.TryGetValue(MutualTls.SubjectProperty, out var subject) && subject.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            return new ClientCredentials(MutualTls.TlsClientAuth, [], subject.GetString());
         }
         var keys = (await applications.GetJsonWebKeySetAsync(application, cancellationToken))?.Keys ?? [];
         var views = keys.Select(key =>
@@ -95,8 +100,16 @@ public sealed class SystemClients(ClientRegistration registration, IOpenIddictAp
         return keySet is null ? error : await ReplaceKeySetAsync(clientId, keySet, cancellationToken);
     }
 
+    private Task<string?> ReplaceKeySetAsync(string clientId, Microsoft.IdentityModel.Tokens.JsonWebKeySet keySet, CancellationToken cancellationToken) =>
+        UpdateAsync(clientId, descriptor =>
+        {
+            descriptor.JsonWebKeySet = keySet;
+            descriptor.ClientSecret = null;
+            descriptor.Properties.Remove(MutualTls.SubjectProperty);
+        }, cancellationToken);
+
     // Through OpenIddict's manager, so this instance's application cache drops the client at once.
-    private async Task<string?> ReplaceKeySetAsync(string clientId, Microsoft.IdentityModel.Tokens.JsonWebKeySet keySet, CancellationToken cancellationToken)
+    private async Task<string?> UpdateAsync(string clientId, Action<OpenIddictApplicationDescriptor> change, CancellationToken cancellationToken)
     {
         if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
         {
@@ -104,10 +117,35 @@ public sealed class SystemClients(ClientRegistration registration, IOpenIddictAp
         }
         var descriptor = new OpenIddictApplicationDescriptor();
         await applications.PopulateAsync(descriptor, application, cancellationToken);
-        descriptor.JsonWebKeySet = keySet;
+        change(descriptor);
         await applications.UpdateAsync(application, descriptor, cancellationToken);
         return null;
     }
+
+    /// <summary>
+    /// A client-credentials client authenticating with RFC 8705 tls_client_auth: a certificate issued by one of the
+    /// configured CAs (Dinh:Http:ClientCertificates:CertificateAuthorities) carrying this subject DN. Null when created,
+    /// or an error key: those of <see cref="CreateAsync"/> and subject (not a distinguished name).
+    /// </summary>
+    public async Task<string?> CreateWithSubjectAsync(string clientId, string name, string subjectDn, IReadOnlyList<string> scopes,
+        CancellationToken cancellationToken)
+    {
+        var (error, _) = await registration.AddAsync(new ClientRequest(clientId, name, MutualTls.TlsClientAuth, ["client_credentials"], scopes, [], [], null,
+            AssuranceLevel.Level1, null, null, "ES256", subjectDn), cancellationToken);
+        return error;
+    }
+
+    /// <summary>
+    /// Makes the client authenticate with tls_client_auth and this subject DN, dropping its key set. Null when done, or
+    /// an error key: client, subject.
+    /// </summary>
+    public async Task<string?> ReplaceSubjectAsync(string clientId, string subjectDn, CancellationToken cancellationToken) =>
+        MutualTls.NormaliseSubject(subjectDn) is not { } subject ? "subject" : await UpdateAsync(clientId, descriptor =>
+        {
+            descriptor.JsonWebKeySet = null;
+            descriptor.ClientSecret = MutualTls.UnusableSecret();
+            descriptor.Properties[MutualTls.SubjectProperty] = System.Text.Json.JsonSerializer.SerializeToElement(subject);
+        }, cancellationToken);
 
     /// <summary>Gives back or takes away the right to obtain tokens; false when no such client exists.</summary>
     public async Task<bool> SetEnabledAsync(string clientId, bool enabled, CancellationToken cancellationToken)
@@ -150,7 +188,7 @@ public sealed class SystemClients(ClientRegistration registration, IOpenIddictAp
 }
 
 /// <summary>How a system client authenticates (private_key_jwt or self_signed_tls_client_auth) and with which keys.</summary>
-public sealed record ClientCredentials(string Method, IReadOnlyList<ClientKey> Keys);
+public sealed record ClientCredentials(string Method, IReadOnlyList<ClientKey> Keys, string? SubjectDn = null);
 
 /// <summary>One key of a system client; the certificate's SHA-256 thumbprint (hex), subject and validity when it carries one.</summary>
 public sealed record ClientKey(string? KeyId, string KeyType, string? Curve, string? CertificateSha256, string? CertificateSubject,

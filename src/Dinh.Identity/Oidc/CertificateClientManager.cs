@@ -39,4 +39,27 @@ internal sealed class CertificateClientManager(IOpenIddictApplicationCache<OpenI
         }
         return withElliptic;
     }
+
+    /// <summary>
+    /// tls_client_auth (RFC 8705 section 2.1): the certificate is the client's if it carries the subject DN registered
+    /// for it (`tls_client_auth_subject_dn`) and chains, under the policy OpenIddict passes (the configured CAs as the
+    /// only trust anchors, client-authentication usage), to one of those CAs. A client without a registered subject is
+    /// never matched; a policy that would trust the system's roots is refused.
+    /// </summary>
+    public override async ValueTask<bool> ValidatePublicKeyInfrastructureTlsClientCertificateAsync(OpenIddictEntityFrameworkCoreApplication<Guid> application,
+        X509Certificate2 certificate, X509ChainPolicy policy, CancellationToken cancellationToken = default)
+    {
+        var properties = await GetPropertiesAsync(application, cancellationToken);
+        if (!properties.TryGetValue(MutualTls.SubjectProperty, out var value) || value.ValueKind != System.Text.Json.JsonValueKind.String
+            || !MutualTls.HasSubject(certificate, value.GetString()!))
+        {
+            return false;
+        }
+        if (policy.TrustMode != X509ChainTrustMode.CustomRootTrust || policy.CustomTrustStore.Count == 0)
+        {
+            return false;
+        }
+        using var chain = new X509Chain { ChainPolicy = policy.Clone() };
+        return chain.Build(certificate);
+    }
 }

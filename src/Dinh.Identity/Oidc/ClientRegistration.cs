@@ -8,7 +8,7 @@ namespace Dinh.Identity.Oidc;
 
 public sealed record ClientRequest(string ClientId, string Name, string Authentication, IReadOnlyList<string> Grants, IReadOnlyList<string> Scopes,
     IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutUris, string? JsonWebKeys, AssuranceLevel MinimumLevel,
-    string? Logo, string? Sector, string Algorithm);
+    string? Logo, string? Sector, string Algorithm, string? SubjectDn = null);
 
 /// <summary>
 /// Registers an application, for `dinh clients add` and the administration page alike: redirect URIs must be
@@ -47,6 +47,15 @@ public sealed class ClientRegistration(IOpenIddictApplicationManager application
                     return (keyError, null);
                 }
                 descriptor.JsonWebKeySet = keySet;
+                break;
+            // tls_client_auth: a CA-issued certificate with this subject DN (RFC 8705 section 2.1.2); no key set, no secret.
+            case MutualTls.TlsClientAuth:
+                if (MutualTls.NormaliseSubject(request.SubjectDn) is not { } subject)
+                {
+                    return ("subject", null);
+                }
+                descriptor.Properties[MutualTls.SubjectProperty] = System.Text.Json.JsonSerializer.SerializeToElement(subject);
+                descriptor.ClientSecret = MutualTls.UnusableSecret();
                 break;
             case "client_secret_basic" or "client_secret_post":
                 secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));

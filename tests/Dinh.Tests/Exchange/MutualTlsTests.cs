@@ -168,6 +168,106 @@ public abstract class MutualTlsTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task A_member_registered_by_subject_gets_a_token_only_with_a_certificate_of_the_configured_CA_carrying_that_subject()
+    {
+        var app = fixture.Require();
+        using var authority = Authority("CN=Dinh Test Member CA, O=Bo Cong an, C=VN");
+        using var otherAuthority = Authority("CN=Some Other CA, C=VN");
+        var subject = $"CN=sim-{Guid.NewGuid().ToString("N")[..6]}, O=Viettel, C=VN";
+        using var issued = IssuedBy(authority, subject);
+        using var foreign = IssuedBy(otherAuthority, subject);
+        using var otherSubject = IssuedBy(authority, "CN=someone-else, O=Viettel, C=VN");
+        var identifier = $"VN/COM/PKI{Guid.NewGuid().ToString("N")[..6]}/sys";
+        var noSubject = await app.RunDinhAsync("members", "add", identifier, "--name", "Viettel", "--auth", "tls_client_auth");
+        var added = await app.RunDinhAsync("members", "add", identifier, "--name", "Viettel", "--auth", "tls_client_auth", "--subject", subject);
+        Assert.Equal(2, noSubject.ExitCode);
+        Assert.Contains("Refused (subject)", noSubject.Error, StringComparison.Ordinal);
+        Assert.True(added.ExitCode == 0, added.Error);
+
+        var settings = Enabled("127.0.0.0/8", "::1");
+        settings["Dinh:Http:ClientCertificates:CertificateAuthorities:0"] = await PemFileAsync(authority);
+        var (gateway, address) = await app.StartInstanceAsync(settings: settings);
+        try
+        {
+            using var http = app.CreateClient(address);
+            var metadata = await DiscoveryAsync(http);
+            var right = await TokenAsync(http, identifier, issued);
+            var fromAnotherCa = await TokenAsync(http, identifier, foreign);
+            var anotherSubject = await TokenAsync(http, identifier, otherSubject);
+
+            Assert.Contains("tls_client_auth", metadata);
+            Assert.True(right.Status == HttpStatusCode.OK, right.Body.ToString());
+            Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (fromAnotherCa.Status, fromAnotherCa.Body.GetProperty("error").GetString()));
+            Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (anotherSubject.Status, anotherSubject.Body.GetProperty("error").GetString()));
+        }
+        finally
+        {
+            await app.StopInstanceAsync(gateway);
+        }
+
+        // The administrator moves the member to the other subject on its page; a new instance (no cached client) honours it.
+        Guid memberId;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            memberId = await scope.ServiceProvider.GetRequiredService<Dinh.Exchange.Persistence.ExchangeDbContext>().Members
+                .Where(m => m.Identifier == identifier).Select(m => m.Id).SingleAsync();
+        }
+        var path = $"/admin/exchange/members/{memberId}/authentication";
+        using var admin = await AccountsDriver.SignInStaffAsync(app, Dinh.Identity.Seeding.DemoAccounts.AdministratorLogin);
+        async Task<HttpResponseMessage> SubjectAsync(string value) =>
+            await admin.PostAsync(new Uri($"{path}?handler=subject", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["subject"] = value, ["__RequestVerificationToken"] = await DinhApp.GetAntiforgeryTokenAsync(admin, path),
+            }));
+        var page = await admin.GetStringAsync(new Uri(path, UriKind.Relative));
+        using var notADn = await SubjectAsync("not a distinguished name");
+        using var moved = await SubjectAsync("CN=someone-else, O=Viettel, C=VN");
+        Assert.Contains("tls_client_auth", page, StringComparison.Ordinal);
+        Assert.Contains(subject, page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, notADn.StatusCode);
+        Assert.Contains("Đây không phải tên phân biệt", await notADn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        var (again, againAddress) = await app.StartInstanceAsync(settings: settings);
+        try
+        {
+            using var http = app.CreateClient(againAddress);
+            var nowRight = await TokenAsync(http, identifier, otherSubject);
+            var nowWrong = await TokenAsync(http, identifier, issued);
+            Assert.True(nowRight.Status == HttpStatusCode.OK, nowRight.Body.ToString());
+            Assert.Equal(HttpStatusCode.Unauthorized, nowWrong.Status);
+        }
+        finally
+        {
+            await app.StopInstanceAsync(again);
+        }
+    }
+
+    /// <summary>A certification authority's self-signed root, as a ministry's member CA would be.</summary>
+    private static X509Certificate2 Authority(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        var now = TimeProvider.System.GetUtcNow();
+        return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
+    }
+
+    /// <summary>A member's client certificate issued by <paramref name="authority"/>.</summary>
+    private static X509Certificate2 IssuedBy(X509Certificate2 authority, string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        var now = TimeProvider.System.GetUtcNow();
+        return request.Create(authority, now.AddMinutes(-5), now.AddYears(1), Guid.NewGuid().ToByteArray()[..8]);
+    }
+
+    [Fact]
     public async Task A_wrong_certificate_is_invalid_client_and_a_missing_or_unreadable_one_or_a_header_from_an_untrusted_address_counts_as_no_credentials()
     {
         var app = fixture.Require();

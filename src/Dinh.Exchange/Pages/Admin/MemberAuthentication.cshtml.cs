@@ -30,12 +30,18 @@ internal sealed class MemberAuthenticationModel(MemberAdministration admin, Time
     public async Task<IActionResult> OnGetAsync(string? done)
     {
         // Post/redirect/get: a reload does not send the form twice.
-        Done = done switch { "certificate" => "Auth.CertificateReplaced", "keys" => "Auth.KeysReplaced", _ => null };
+        Done = done switch
+        {
+            "certificate" => "Auth.CertificateReplaced", "keys" => "Auth.KeysReplaced", "subject" => "Auth.SubjectReplaced", _ => null,
+        };
         return await LoadAsync();
     }
 
     public async Task<IActionResult> OnPostCertificateAsync(string? certificate) =>
         await AfterAsync(await admin.ReplaceCertificateAsync(Id, certificate ?? "", Actor, HttpContext.RequestAborted), "certificate");
+
+    public async Task<IActionResult> OnPostSubjectAsync(string? subject) =>
+        await AfterAsync(await admin.ReplaceSubjectAsync(Id, subject ?? "", Actor, HttpContext.RequestAborted), "subject");
 
     public async Task<IActionResult> OnPostKeysAsync(string? jwks) =>
         await AfterAsync(await admin.ReplacePublicKeysAsync(Id, jwks ?? "", Actor, HttpContext.RequestAborted), "keys");
