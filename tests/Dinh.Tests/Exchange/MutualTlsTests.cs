@@ -67,26 +67,14 @@ public abstract class MutualTlsTests(DinhApp fixture)
         using var certificate = SelfSignedElliptic("CN=sim.vinaphone.test, O=VinaPhone", ECCurve.NamedCurves.nistP256);
         using var impostor = SelfSignedElliptic("CN=sim.vinaphone.test, O=VinaPhone", ECCurve.NamedCurves.nistP256);
         var identifier = await AddMemberAsync(app, certificate);
-        var (gateway, address) = await app.StartInstanceAsync(settings: Enabled("127.0.0.0/8", "::1"));
-        try
-        {
-            using var http = app.CreateClient(address);
-            var right = await TokenAsync(http, identifier, certificate);
-            var wrong = await TokenAsync(http, identifier, impostor);
 
-            Assert.True(right.Status == HttpStatusCode.OK, right.Body.ToString());
-            Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (wrong.Status, wrong.Body.GetProperty("error").GetString()));
-            await using var scope = app.Factory.Services.CreateAsyncScope();
-            var applications = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
-            var keys = await applications.GetJsonWebKeySetAsync((await applications.FindByClientIdAsync(identifier))!);
-            // Stored under its true key type, with the certificate.
-            var key = Assert.Single(keys!.Keys);
-            Assert.Equal(("EC", "P-256", 1), (key.Kty, key.Crv, key.X5c.Count));
-        }
-        finally
-        {
-            await app.StopInstanceAsync(gateway);
-        }
+        await OnlyTheFirstGetsATokenAsync(app, identifier, Enabled("127.0.0.0/8", "::1"), certificate, impostor);
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+        var keys = await applications.GetJsonWebKeySetAsync((await applications.FindByClientIdAsync(identifier))!);
+        // Stored under its true key type, with the certificate.
+        var key = Assert.Single(keys!.Keys);
+        Assert.Equal(("EC", "P-256", 1), (key.Kty, key.Crv, key.X5c.Count));
     }
 
     [Fact]
@@ -96,19 +84,9 @@ public abstract class MutualTlsTests(DinhApp fixture)
         using var first = SelfSigned("CN=sim.gmobile.test, O=Gmobile");
         using var second = SelfSignedElliptic("CN=sim.gmobile.test, O=Gmobile", ECCurve.NamedCurves.nistP256);
         var identifier = await AddMemberAsync(app, first);
-        Guid memberId;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            memberId = await scope.ServiceProvider.GetRequiredService<Dinh.Exchange.Persistence.ExchangeDbContext>().Members
-                .Where(m => m.Identifier == identifier).Select(m => m.Id).SingleAsync();
-        }
-        var path = $"/admin/exchange/members/{memberId}/authentication";
+        var path = await AuthenticationPageAsync(app, identifier);
         using var admin = await AccountsDriver.SignInStaffAsync(app, Dinh.Identity.Seeding.DemoAccounts.AdministratorLogin);
-        async Task<HttpResponseMessage> PostAsync(string handler, string field, string value) =>
-            await admin.PostAsync(new Uri($"{path}?handler={handler}", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                [field] = value, ["__RequestVerificationToken"] = await DinhApp.GetAntiforgeryTokenAsync(admin, path),
-            }));
+        Task<HttpResponseMessage> PostAsync(string handler, string field, string value) => PostFormAsync(admin, path, handler, field, value);
 
         var before = await admin.GetStringAsync(new Uri(path, UriKind.Relative));
         using var replaced = await PostAsync("certificate", "certificate", second.ExportCertificatePem());
@@ -128,20 +106,7 @@ public abstract class MutualTlsTests(DinhApp fixture)
         Assert.Contains("Tệp có chứa khóa bí mật", refusedPage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
 
-        // The gateway instance starts after the change: its application cache holds nothing older.
-        var (gateway, address) = await app.StartInstanceAsync(settings: Enabled("127.0.0.0/8", "::1"));
-        try
-        {
-            using var http = app.CreateClient(address);
-            var withNew = await TokenAsync(http, identifier, second);
-            var withOld = await TokenAsync(http, identifier, first);
-            Assert.True(withNew.Status == HttpStatusCode.OK, withNew.Body.ToString());
-            Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (withOld.Status, withOld.Body.GetProperty("error").GetString()));
-        }
-        finally
-        {
-            await app.StopInstanceAsync(gateway);
-        }
+        await OnlyTheFirstGetsATokenAsync(app, identifier, Enabled("127.0.0.0/8", "::1"), second, first);
 
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var publicOnly = ECDsa.Create(key.ExportParameters(includePrivateParameters: false));
@@ -186,39 +151,17 @@ public abstract class MutualTlsTests(DinhApp fixture)
 
         var settings = Enabled("127.0.0.0/8", "::1");
         settings["Dinh:Http:ClientCertificates:CertificateAuthorities:0"] = await PemFileAsync(authority);
-        var (gateway, address) = await app.StartInstanceAsync(settings: settings);
-        try
+        using (var http = app.CreateClient())
         {
-            using var http = app.CreateClient(address);
-            var metadata = await DiscoveryAsync(http);
-            var right = await TokenAsync(http, identifier, issued);
-            var fromAnotherCa = await TokenAsync(http, identifier, foreign);
-            var anotherSubject = await TokenAsync(http, identifier, otherSubject);
-
-            Assert.Contains("tls_client_auth", metadata);
-            Assert.True(right.Status == HttpStatusCode.OK, right.Body.ToString());
-            Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (fromAnotherCa.Status, fromAnotherCa.Body.GetProperty("error").GetString()));
-            Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (anotherSubject.Status, anotherSubject.Body.GetProperty("error").GetString()));
+            // Off on an instance without CAs configured.
+            Assert.DoesNotContain("tls_client_auth", await DiscoveryAsync(http));
         }
-        finally
-        {
-            await app.StopInstanceAsync(gateway);
-        }
+        await OnlyTheFirstGetsATokenAsync(app, identifier, settings, issued, foreign, otherSubject);
 
         // The administrator moves the member to the other subject on its page; a new instance (no cached client) honours it.
-        Guid memberId;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            memberId = await scope.ServiceProvider.GetRequiredService<Dinh.Exchange.Persistence.ExchangeDbContext>().Members
-                .Where(m => m.Identifier == identifier).Select(m => m.Id).SingleAsync();
-        }
-        var path = $"/admin/exchange/members/{memberId}/authentication";
+        var path = await AuthenticationPageAsync(app, identifier);
         using var admin = await AccountsDriver.SignInStaffAsync(app, Dinh.Identity.Seeding.DemoAccounts.AdministratorLogin);
-        async Task<HttpResponseMessage> SubjectAsync(string value) =>
-            await admin.PostAsync(new Uri($"{path}?handler=subject", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["subject"] = value, ["__RequestVerificationToken"] = await DinhApp.GetAntiforgeryTokenAsync(admin, path),
-            }));
+        Task<HttpResponseMessage> SubjectAsync(string value) => PostFormAsync(admin, path, "subject", "subject", value);
         var page = await admin.GetStringAsync(new Uri(path, UriKind.Relative));
         using var notADn = await SubjectAsync("not a distinguished name");
         using var moved = await SubjectAsync("CN=someone-else, O=Viettel, C=VN");
@@ -227,20 +170,51 @@ public abstract class MutualTlsTests(DinhApp fixture)
         Assert.Equal(HttpStatusCode.BadRequest, notADn.StatusCode);
         Assert.Contains("Đây không phải tên phân biệt", await notADn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
-        var (again, againAddress) = await app.StartInstanceAsync(settings: settings);
+        await OnlyTheFirstGetsATokenAsync(app, identifier, settings, otherSubject, issued);
+    }
+
+    /// <summary>
+    /// Through a trusted gateway instance started now (so no client of an earlier state is cached in it): the first
+    /// certificate gets a token, each other one is `401 invalid_client`; mutual TLS is advertised in discovery.
+    /// </summary>
+    private static async Task OnlyTheFirstGetsATokenAsync(DinhApp app, string identifier, Dictionary<string, string?> settings, X509Certificate2 right,
+        params X509Certificate2[] wrong)
+    {
+        var (gateway, address) = await app.StartInstanceAsync(settings: settings);
         try
         {
-            using var http = app.CreateClient(againAddress);
-            var nowRight = await TokenAsync(http, identifier, otherSubject);
-            var nowWrong = await TokenAsync(http, identifier, issued);
-            Assert.True(nowRight.Status == HttpStatusCode.OK, nowRight.Body.ToString());
-            Assert.Equal(HttpStatusCode.Unauthorized, nowWrong.Status);
+            using var http = app.CreateClient(address);
+            var metadata = await DiscoveryAsync(http);
+            var accepted = await TokenAsync(http, identifier, right);
+            Assert.True(accepted.Status == HttpStatusCode.OK, accepted.Body.ToString());
+            Assert.Contains("self_signed_tls_client_auth", metadata);
+            Assert.Equal(settings.Keys.Any(k => k.Contains("CertificateAuthorities", StringComparison.Ordinal)), metadata.Contains("tls_client_auth"));
+            foreach (var certificate in wrong)
+            {
+                var refused = await TokenAsync(http, identifier, certificate);
+                Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (refused.Status, refused.Body.GetProperty("error").GetString()));
+            }
         }
         finally
         {
-            await app.StopInstanceAsync(again);
+            await app.StopInstanceAsync(gateway);
         }
     }
+
+    /// <summary>The administration page of a member's authentication.</summary>
+    private static async Task<string> AuthenticationPageAsync(DinhApp app, string identifier)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var memberId = await scope.ServiceProvider.GetRequiredService<Dinh.Exchange.Persistence.ExchangeDbContext>().Members
+            .Where(m => m.Identifier == identifier).Select(m => m.Id).SingleAsync();
+        return $"/admin/exchange/members/{memberId}/authentication";
+    }
+
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string path, string handler, string field, string value) =>
+        await browser.PostAsync(new Uri($"{path}?handler={handler}", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [field] = value, ["__RequestVerificationToken"] = await DinhApp.GetAntiforgeryTokenAsync(browser, path),
+        }));
 
     /// <summary>A certification authority's self-signed root, as a ministry's member CA would be.</summary>
     private static X509Certificate2 Authority(string subject)
