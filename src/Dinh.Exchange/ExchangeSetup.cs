@@ -28,6 +28,7 @@ public static class ExchangeSetup
         services.AddScoped<ExchangeCallers>();
         services.AddScoped<AccessRecorder>();
         services.AddScoped<CitizenConsents>();
+        services.AddScoped<Contracts.PersonalDataHoldings>();
         services.AddScoped<MemberAdministration>();
         services.AddScoped<EventFanOut>();
         services.AddHostedRegistries(configuration);

@@ -36,6 +36,7 @@ public static class RegistrySetup
         services.AddScoped<CitizenDirectory>();
         services.AddScoped<Guardianships>();
         services.AddScoped<PersonRecords>();
+        services.AddScoped<SubjectAccessRecords>();
         services.AddScoped<RegistryChangeFeed>();
         services.AddScoped<OfficerDirectory>();
         services.AddScoped<OfficerJurisdictions>();

@@ -28,6 +28,7 @@ public static class ServicesSetup
         services.AddScoped<ApplicationForm>();
         services.AddScoped<DossierNotices>();
         services.AddScoped<RegistryEffects>();
+        services.AddScoped<DataSubjectRequests.DataSubjectAnswers>();
         services.AddSingleton<BundleSignal>();
         services.AddSingleton<IAttachmentScanner, DevelopmentAttachmentScanner>();
         services.AddSingleton<DevelopmentPaymentGateway>();

@@ -18,6 +18,12 @@ internal sealed class AccessRecorder(ExchangeDbContext db, ReadAudit<ExchangeDbC
     public const string Event = "event";
     public const string Refused = "refused";
     public const string RecordWritten = "record";
+    public const string RecordCreated = "record-created";
+    public const string RecordUpdated = "record-updated";
+    public const string RecordDeleted = "record-deleted";
+
+    /// <summary>The kinds of a hosted-registry record's change (the citizen's page lists them with the reads of the registries).</summary>
+    public static readonly IReadOnlyList<string> RecordChanges = [RecordCreated, RecordUpdated, RecordDeleted];
 
     /// <summary>True when the benchmark-only switch has turned recording of lookups and verifications off.</summary>
     public bool Skipping => options.Value.BenchmarkWithoutAudit;
@@ -55,19 +61,7 @@ internal sealed class AccessRecorder(ExchangeDbContext db, ReadAudit<ExchangeDbC
             RequestId = requestId,
             Details = JsonSerializer.Serialize(new { caseReference, fields = fieldList, reason }),
         };
-        var entry = citizenId is not { } citizen ? null : new AccessLogEntry
-        {
-            Id = Guid.CreateVersion7(clock.GetUtcNow()),
-            CitizenId = citizen,
-            MemberId = member.Id,
-            MemberIdentifier = member.Identifier,
-            MemberName = member.Name,
-            Kind = kind,
-            Purpose = purpose,
-            CaseReference = caseReference,
-            Fields = fieldList,
-            At = clock.GetUtcNow(),
-        };
+        var entry = citizenId is { } citizen ? AccessLogEntry.Of(member, citizen, kind, purpose, caseReference, fieldList, clock.GetUtcNow()) : null;
         return (audit, entry);
     }
 }

@@ -34,11 +34,13 @@ public static class ExchangeCommands
         var name = new Option<string>("--name") { Description = "The agency's or company's name, shown to citizens.", Required = true };
         var auth = new Option<string>("--auth")
         {
-            Description = "How the subsystem authenticates at the token endpoint: private_key_jwt (default) or self_signed_tls_client_auth "
-                + "(mutual TLS through a gateway, see Dinh:Http:ClientCertificates).",
+            Description = "How the subsystem authenticates at the token endpoint: private_key_jwt (default), self_signed_tls_client_auth "
+                + "or tls_client_auth (mutual TLS through a gateway, see Dinh:Http:ClientCertificates; tls_client_auth: a certificate from a "
+                + "configured CA with the --subject DN).",
             DefaultValueFactory = _ => "private_key_jwt",
         };
-        auth.AcceptOnlyFromAmong("private_key_jwt", "self_signed_tls_client_auth");
+        auth.AcceptOnlyFromAmong("private_key_jwt", "self_signed_tls_client_auth", "tls_client_auth");
+        var subject = new Option<string>("--subject") { Description = "For tls_client_auth: the certificate's subject DN, e.g. \"CN=sim, O=Viettel, C=VN\"." };
         var jwks = new Option<FileInfo>("--jwks-file") { Description = "The subsystem's public key (a JWK or JWK set) for private_key_jwt." };
         var certificate = new Option<FileInfo>("--certificate")
         {
@@ -47,10 +49,23 @@ public static class ExchangeCommands
         var rate = new Option<int?>("--rate") { Description = "Requests per second (default: Dinh:Exchange:RequestsPerSecond)." };
         var add = new Command("add", "Register a member subsystem and its OAuth client (private_key_jwt or mutual TLS, client credentials, scope exchange).")
         {
-            identifier, name, auth, jwks, certificate, rate,
+            identifier, name, auth, jwks, certificate, subject, rate,
         };
         add.SetAction(With(run, async (result, admin, _, ct) =>
         {
+            if (result.GetValue(auth) == "tls_client_auth")
+            {
+                var refused = await admin.AddSubjectMemberAsync(result.GetValue(identifier)!, result.GetValue(name)!, result.GetValue(subject) ?? "",
+                    result.GetValue(rate), Actor, ct);
+                if (refused is not null)
+                {
+                    await Console.Error.WriteLineAsync($"Refused ({refused}). tls_client_auth needs --subject with the certificate's distinguished name.");
+                    return 2;
+                }
+                Console.Out.WriteLine($"Member '{result.GetValue(identifier)}' registered for tls_client_auth with subject {result.GetValue(subject)}. "
+                    + "Add grants with `dinh grants add`.");
+                return 0;
+            }
             var mutualTls = result.GetValue(auth) == "self_signed_tls_client_auth";
             var (option, file) = mutualTls ? ("--certificate", result.GetValue(certificate)) : ("--jwks-file", result.GetValue(jwks));
             if (file is null || !file.Exists)

@@ -68,7 +68,7 @@ internal static class DatabaseApi
     }
 
     public static async Task<IResult> DeleteAsync(string id, HttpContext http, RegistryCallers callers, RegistryGate gate, HostedRegistriesDbContext db,
-        CancellationToken cancellationToken)
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var (caller, registry, problem) = await OpenAsync(id, http, callers, gate, db, cancellationToken);
         if (caller is null)
@@ -76,6 +76,17 @@ internal static class DatabaseApi
             return problem!;
         }
         var records = await db.Records.CountAsync(r => r.RegistryId == registry!.Id, cancellationToken);
+        // Each record about a citizen goes with its own audit record and an entry on that citizen's page; the rest are counted.
+        var writer = new RecordWriter($"member:{caller.Member.Identifier}", caller.Member, caller.Purpose, registry!.LegalBasis, caller.CaseReference,
+            http.TraceIdentifier);
+        foreach (var record in await db.Records.AsNoTracking().Where(r => r.RegistryId == registry.Id && r.SubjectPersonalIdNumber != null)
+                     .ToListAsync(cancellationToken))
+        {
+            var content = RecordChanges.Content(record);
+            RecordChanges.Record(db, writer, "registry.record.deleted", registry, record,
+                new RecordSubjects(await gate.CitizenAsync(record.SubjectPersonalIdNumber, cancellationToken)), content.Select(p => p.Key),
+                RecordChanges.Changed(null, content), clock.GetUtcNow());
+        }
         db.Registries.Remove(registry!);
         db.Audit(new AuditEvent($"member:{caller.Member.Identifier}", "registry.schema.deleted", caller.Purpose)
         {

@@ -1,3 +1,4 @@
+using Dinh.Exchange.Access;
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -15,9 +16,13 @@ public sealed class HostedRegistriesDbContext(DbContextOptions<HostedRegistriesD
     public DbSet<HostedRecord> Records => Set<HostedRecord>();
     public DbSet<RegistryGrant> Grants => Set<RegistryGrant>();
 
+    /// <summary>The exchange's access log (its migrations are the exchange's): a record change is shown to its citizen in the change's transaction.</summary>
+    public DbSet<AccessLogEntry> AccessLog => Set<AccessLogEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.MapAuditTrail();
+        AccessLogEntry.Map(modelBuilder, ownsTable: false);
 
         modelBuilder.Entity<HostedRegistry>(registry =>
         {

@@ -60,7 +60,7 @@ internal static class PersonalDataUsage
         {
             return RegistryErrors.Problem(RegistryErrors.PersonUnknown);
         }
-        var entries = await ForCitizenAsync(exchange, db, person.CitizenId, databaseId, cancellationToken);
+        var entries = await ForCitizenAsync(exchange, db, person.CitizenId, databaseId, withChanges: false, cancellationToken);
         // The answer is personal data too (who looked at the citizen): its release is audited, not logged as a read.
         recorder.Record(caller.Member, null, AccessRecorder.Lookup, "registry.usage.read", caller.Purpose, caller.CaseReference,
             [$"{databaseId}:myPersonalDataUsage", $"citizen:{person.CitizenId}"], legalBasis, http.TraceIdentifier);
@@ -70,20 +70,23 @@ internal static class PersonalDataUsage
 
     /// <summary>
     /// The reads and checks of a citizen's records in hosted registries (one registry, or all when
-    /// <paramref name="registryCode"/> is null), newest first, at most <see cref="MaxEntries"/>: for GovStack's
-    /// MyPersonalDataUsage and for the citizen's own page alike. An access-log entry of a hosted record starts with
-    /// `CODE/KEY` (<see cref="RegistryGate.AccessFields"/>); registries since deleted are left out (their name is gone).
+    /// <paramref name="registryCode"/> is null), and with <paramref name="withChanges"/> their creations, updates and
+    /// deletions too, newest first, at most <see cref="MaxEntries"/>: for GovStack's MyPersonalDataUsage (reads only:
+    /// the specification's answer is about readers) and for the citizen's own page (everything). An access-log entry
+    /// of a hosted record starts with `CODE/KEY` (<see cref="RegistryGate.AccessFields"/>); a registry since deleted is
+    /// named by its code (its name went with it).
     /// </summary>
     public static async Task<IReadOnlyList<RegistryUse>> ForCitizenAsync(ExchangeDbContext exchange, HostedRegistriesDbContext db, Guid citizenId,
-        string? registryCode, CancellationToken cancellationToken)
+        string? registryCode, bool withChanges, CancellationToken cancellationToken)
     {
+        string[] kinds = withChanges ? [AccessRecorder.Lookup, AccessRecorder.Verification, .. AccessRecorder.RecordChanges]
+            : [AccessRecorder.Lookup, AccessRecorder.Verification];
         var names = (await db.Registries.AsNoTracking().Where(r => registryCode == null || r.Code == registryCode)
                 .Select(r => new { r.Code, r.Name }).ToListAsync(cancellationToken))
             .GroupBy(r => r.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
         var prefix = registryCode + "/";
         var entries = await exchange.AccessLog.AsNoTracking()
-            .Where(e => e.CitizenId == citizenId && (e.Kind == AccessRecorder.Lookup || e.Kind == AccessRecorder.Verification)
-                && (registryCode == null || e.Fields.StartsWith(prefix)))
+            .Where(e => e.CitizenId == citizenId && kinds.Contains(e.Kind) && (registryCode == null || e.Fields.StartsWith(prefix)))
             .ToListAsync(cancellationToken);
         // Ordered here: SQLite cannot order by a DateTimeOffset column; one person's entries are few.
         var uses = new List<RegistryUse>();
@@ -91,9 +94,11 @@ internal static class PersonalDataUsage
         {
             var fields = entry.Fields.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var slash = fields.Length == 0 ? -1 : fields[0].IndexOf('/', StringComparison.Ordinal);
-            if (slash > 0 && names.TryGetValue(fields[0][..slash], out var name))
+            // A lookup's or verification's entry starts with a plain field name (no '/'): not a hosted record.
+            if (slash > 0)
             {
-                uses.Add(new RegistryUse(entry, fields[0][..slash], name, fields[0][(slash + 1)..], fields[1..]));
+                var code = fields[0][..slash];
+                uses.Add(new RegistryUse(entry, code, names.GetValueOrDefault(code) ?? code, fields[0][(slash + 1)..], fields[1..]));
             }
             if (uses.Count == MaxEntries)
             {

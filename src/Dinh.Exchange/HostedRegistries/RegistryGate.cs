@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dinh.Exchange.Access;
+using Dinh.Exchange.Members;
 using Dinh.Exchange.Persistence;
 using Dinh.Platform.Auditing;
 using Dinh.Registry.Contracts;
@@ -83,9 +84,9 @@ internal sealed class RegistryGate(RegistryCallers callers, HostedRegistriesDbCo
         return list;
     }
 
-    /// <summary>The citizen a record is about, for the audit subject of a change; null when none is or none is known.</summary>
-    public async Task<string> SubjectAsync(HostedRegistry registry, HostedRecord record, CancellationToken cancellationToken) =>
-        await RecordChanges.SubjectAsync(persons, registry, record, cancellationToken);
+    /// <summary>The citizen a personal ID number names, if any: the one a record is about.</summary>
+    public async Task<Guid?> CitizenAsync(string? personalIdNumber, CancellationToken cancellationToken) =>
+        await RecordChanges.CitizenAsync(persons, personalIdNumber, cancellationToken);
 }
 
 /// <summary>Writing records: validation, merge, matching and the audit record of each change, for the API and the loader alike.</summary>
@@ -93,10 +94,8 @@ internal static class RecordChanges
 {
     public const int MaxKeyLength = 200;
 
-    public static async Task<string> SubjectAsync(PersonRecords persons, HostedRegistry registry, HostedRecord record, CancellationToken cancellationToken) =>
-        record.SubjectPersonalIdNumber is { } number && await persons.FindByNumberAsync(number, cancellationToken) is { } person
-            ? $"citizen:{person.CitizenId}"
-            : $"hosted-record:{registry.Code}/{registry.Version}/{record.RecordKey}";
+    public static async Task<Guid?> CitizenAsync(PersonRecords persons, string? personalIdNumber, CancellationToken cancellationToken) =>
+        personalIdNumber is null ? null : (await persons.FindByNumberAsync(personalIdNumber, cancellationToken))?.CitizenId;
 
     /// <summary>The primary key value of a valid record, or the error that makes it unusable as a key.</summary>
     public static (string? Key, Dictionary<string, string[]>? Errors) KeyOf(RegistrySchema schema, JsonObject content)
@@ -163,16 +162,50 @@ internal static class RecordChanges
             .Select(r => (r, Content(r))).Where(p => Matches(p.Item2, query)).ToList();
     }
 
-    public static void Audit(HostedRegistriesDbContext db, string actor, string action, HostedRegistry registry, HostedRecord record, string subject,
-        string purpose, string legalBasis, string? caseReference, string? requestId, IEnumerable<string> fields) =>
-        db.Audit(new AuditEvent(actor, action, purpose)
+    /// <summary>
+    /// Records a change of a record: in the audit trail (the fields written), and, when the record is about a known
+    /// citizen and a member made the change, in that citizen's access log too (`CODE/KEY` then the fields whose
+    /// values changed), in the registry context's unit of work, so both commit with the change or not at all. The
+    /// citizen whom an update took the record away from (a changed personal ID number) is told as well.
+    /// </summary>
+    public static void Record(HostedRegistriesDbContext db, RecordWriter writer, string action, HostedRegistry registry, HostedRecord record,
+        RecordSubjects subjects, IEnumerable<string> written, IReadOnlyCollection<string> changed, DateTimeOffset at)
+    {
+        db.Audit(new AuditEvent(writer.Actor, action, writer.Purpose)
         {
-            Subject = subject,
-            LegalBasis = legalBasis,
-            RequestId = requestId,
+            Subject = subjects.Current is { } citizen ? $"citizen:{citizen}" : $"hosted-record:{registry.Code}/{registry.Version}/{record.RecordKey}",
+            LegalBasis = writer.LegalBasis,
+            RequestId = writer.RequestId,
             Details = JsonSerializer.Serialize(new
             {
-                caseReference, registry = $"{registry.Code}/{registry.Version}", key = record.RecordKey, fields = string.Join(' ', fields),
+                writer.CaseReference, registry = $"{registry.Code}/{registry.Version}", key = record.RecordKey, fields = string.Join(' ', written),
             }),
         });
+        if (writer.Member is not { } member || changed.Count == 0)
+        {
+            return;
+        }
+        var kind = action switch
+        {
+            "registry.record.created" => AccessRecorder.RecordCreated,
+            "registry.record.deleted" => AccessRecorder.RecordDeleted,
+            _ => AccessRecorder.RecordUpdated,
+        };
+        var fields = string.Join(' ', RegistryGate.AccessFields(registry, record.RecordKey, changed));
+        foreach (var told in new[] { subjects.Current, subjects.Previous }.OfType<Guid>().Distinct())
+        {
+            db.AccessLog.Add(AccessLogEntry.Of(member, told, kind, writer.Purpose, writer.CaseReference, fields, at));
+        }
+    }
+
+    /// <summary>The top-level fields whose values differ between two versions of a record (added, removed or changed).</summary>
+    public static List<string> Changed(JsonObject? before, JsonObject after) =>
+        [.. after.Select(p => p.Key).Union(before?.Select(p => p.Key) ?? [], StringComparer.Ordinal)
+            .Where(name => before is null || !JsonNode.DeepEquals(before[name], after[name]))];
 }
+
+/// <summary>Who writes records and under what: the audit's actor, the member shown to the citizen (none for a system), purpose, basis, case.</summary>
+internal sealed record RecordWriter(string Actor, Member? Member, string Purpose, string LegalBasis, string? CaseReference, string? RequestId);
+
+/// <summary>The citizen a record is about after the change, and the one it was about before when that differs.</summary>
+internal sealed record RecordSubjects(Guid? Current, Guid? Previous = null);

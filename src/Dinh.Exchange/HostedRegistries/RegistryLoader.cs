@@ -60,8 +60,8 @@ internal sealed class RegistryLoader(HostedRegistriesDbContext db, ExchangeDbCon
         var legalBasis = Field("legalBasis");
         var group = Field("groupName", required: false);
         var description = Field("description", required: false);
-        var ownerId = owner.Length == 0 ? (Guid?)null
-            : await exchange.Members.AsNoTracking().Where(m => m.Identifier == owner).Select(m => (Guid?)m.Id).FirstOrDefaultAsync(cancellationToken);
+        var ownerMember = owner.Length == 0 ? null : await exchange.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Identifier == owner, cancellationToken);
+        var ownerId = ownerMember?.Id;
         if (owner.Length > 0 && ownerId is null)
         {
             errors.Add($"registry.json: field 'owner': no member '{owner}' (register it with `dinh members add`)");
@@ -92,9 +92,13 @@ internal sealed class RegistryLoader(HostedRegistriesDbContext db, ExchangeDbCon
         var held = await db.Records.Where(r => r.RegistryId == registry.Id).ToDictionaryAsync(r => r.RecordKey, StringComparer.Ordinal, cancellationToken);
         int created = 0, updated = 0, unchanged = 0;
         var now = clock.GetUtcNow();
+        // The citizen's page names the owner, on whose behalf (and under whose registry's legal basis) the operator loads.
+        var writer = new RecordWriter(Actor, ownerMember, Purpose, registry.LegalBasis, null, null);
         foreach (var (key, content) in records)
         {
             string action;
+            JsonObject? before = null;
+            string? previousSubject = null;
             if (!held.TryGetValue(key, out var record))
             {
                 record = new HostedRecord
@@ -113,6 +117,8 @@ internal sealed class RegistryLoader(HostedRegistriesDbContext db, ExchangeDbCon
             }
             else
             {
+                before = RecordChanges.Content(record);
+                previousSubject = record.SubjectPersonalIdNumber;
                 record.Content = content.ToJsonString();
                 record.SubjectPersonalIdNumber = RecordChanges.SubjectOf(schema, content);
                 record.ModifiedAt = now;
@@ -120,8 +126,11 @@ internal sealed class RegistryLoader(HostedRegistriesDbContext db, ExchangeDbCon
                 action = "registry.record.updated";
                 updated++;
             }
-            RecordChanges.Audit(db, Actor, action, registry, record, await RecordChanges.SubjectAsync(persons, registry, record, cancellationToken),
-                Purpose, registry.LegalBasis, null, null, content.Select(p => p.Key));
+            var current = await RecordChanges.CitizenAsync(persons, record.SubjectPersonalIdNumber, cancellationToken);
+            var previous = before is null || previousSubject == record.SubjectPersonalIdNumber ? null
+                : await RecordChanges.CitizenAsync(persons, previousSubject, cancellationToken);
+            RecordChanges.Record(db, writer, action, registry, record, new RecordSubjects(current, previous), content.Select(p => p.Key),
+                RecordChanges.Changed(before, content), now);
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

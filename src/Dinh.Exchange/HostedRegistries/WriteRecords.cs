@@ -42,7 +42,7 @@ internal static class WriteRecords
         }
         var created = New(request, write!, clock);
         db.Records.Add(created);
-        await AuditAsync(http, gate, db, request, created, "registry.record.created", write!);
+        await RecordAsync(http, gate, db, request, created, "registry.record.created", write!, before: null, after: write!, previousSubject: null, clock);
         return await SaveAsync(db, cancellationToken) ?? TypedResults.Ok(new JsonObject { ["content"] = write!.DeepClone() });
     }
 
@@ -114,12 +114,12 @@ internal static class WriteRecords
         }
         var created = New(request, content, clock);
         db.Records.Add(created);
-        await AuditAsync(http, gate, db, request, created, "registry.record.created", content);
+        await RecordAsync(http, gate, db, request, created, "registry.record.created", content, before: null, after: content, previousSubject: null, clock);
         return await SaveAsync(db, cancellationToken) ?? TypedResults.Ok(new JsonObject { ["content"] = content.DeepClone() });
     }
 
     public static async Task<IResult> DeleteAsync(string registryName, string versionNumber, string ID, HttpContext http, RegistryGate gate,
-        HostedRegistriesDbContext db, CancellationToken cancellationToken)
+        HostedRegistriesDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (request, problem) = await gate.OpenAsync(http, registryName, versionNumber, RegistryOperations.Delete, cancellationToken);
         if (request is null)
@@ -132,7 +132,8 @@ internal static class WriteRecords
             return RegistryErrors.Problem(RegistryErrors.NoRecord);
         }
         db.Records.Remove(record);
-        await AuditAsync(http, gate, db, request, record, "registry.record.deleted", RecordChanges.Content(record));
+        var content = RecordChanges.Content(record);
+        await RecordAsync(http, gate, db, request, record, "registry.record.deleted", content, before: null, after: content, previousSubject: null, clock);
         return await SaveAsync(db, cancellationToken) ?? TypedResults.NoContent();
     }
 
@@ -144,12 +145,13 @@ internal static class WriteRecords
         {
             return (null, invalid);
         }
+        var previousSubject = record.SubjectPersonalIdNumber;
         record.RecordKey = RecordChanges.KeyOf(request.Schema, merged).Key!;
         record.SubjectPersonalIdNumber = RecordChanges.SubjectOf(request.Schema, merged);
         record.Content = merged.ToJsonString();
         record.ModifiedAt = clock.GetUtcNow();
         record.Version++;
-        await AuditAsync(http, gate, db, request, record, "registry.record.updated", write);
+        await RecordAsync(http, gate, db, request, record, "registry.record.updated", write, before: content, after: merged, previousSubject, clock);
         return (merged, null);
     }
 
@@ -177,11 +179,16 @@ internal static class WriteRecords
         return errors.Count > 0 ? RegistryErrors.Fields(errors) : null;
     }
 
-    private static async Task AuditAsync(HttpContext http, RegistryGate gate, HostedRegistriesDbContext db, RegistryRequest request, HostedRecord record,
-        string action, JsonObject fields) =>
-        RecordChanges.Audit(db, $"member:{request.Caller.Member.Identifier}", action, request.Registry, record,
-            await gate.SubjectAsync(request.Registry, record, http.RequestAborted), request.Caller.Purpose, request.LegalBasis,
-            request.Caller.CaseReference, http.TraceIdentifier, fields.Select(p => p.Key));
+    private static async Task RecordAsync(HttpContext http, RegistryGate gate, HostedRegistriesDbContext db, RegistryRequest request, HostedRecord record,
+        string action, JsonObject written, JsonObject? before, JsonObject after, string? previousSubject, TimeProvider clock)
+    {
+        var caller = request.Caller;
+        var current = await gate.CitizenAsync(record.SubjectPersonalIdNumber, http.RequestAborted);
+        var previous = previousSubject == record.SubjectPersonalIdNumber ? null : await gate.CitizenAsync(previousSubject, http.RequestAborted);
+        RecordChanges.Record(db, new RecordWriter($"member:{caller.Member.Identifier}", caller.Member, caller.Purpose, request.LegalBasis,
+                caller.CaseReference, http.TraceIdentifier), action, request.Registry, record, new RecordSubjects(current, previous),
+            written.Select(p => p.Key), RecordChanges.Changed(before, after), clock.GetUtcNow());
+    }
 
     /// <summary>Saves the request's changes and their audit records together; a duplicate key or a concurrent change is a 409, nothing written.</summary>
     private static async Task<IResult?> SaveAsync(HostedRegistriesDbContext db, CancellationToken cancellationToken)

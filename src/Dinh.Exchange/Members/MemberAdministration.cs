@@ -33,6 +33,12 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
             identifier => clients.CreateWithCertificateAsync(identifier, name.Trim(), certificatePem, [SystemClients.ExchangeScope], cancellationToken),
             cancellationToken);
 
+    /// <summary>A member authenticating with tls_client_auth: a certificate from a configured CA carrying this subject DN.</summary>
+    public Task<string?> AddSubjectMemberAsync(string identifierText, string name, string subjectDn, int? rateLimitPerSecond, string actor,
+        CancellationToken cancellationToken) =>
+        AddAsync(identifierText, name, rateLimitPerSecond, actor, "tls_client_auth",
+            identifier => clients.CreateWithSubjectAsync(identifier, name.Trim(), subjectDn, [SystemClients.ExchangeScope], cancellationToken), cancellationToken);
+
     private async Task<string?> AddAsync(string identifierText, string name, int? rateLimitPerSecond, string actor, string authentication,
         Func<string, Task<string?>> createClient, CancellationToken cancellationToken)
     {
@@ -67,6 +73,54 @@ internal sealed class MemberAdministration(ExchangeDbContext db, SystemClients c
         directory.Clear();
         return null;
     }
+
+    /// <summary>How the member's system authenticates (method, keys, certificates); null for an unknown member.</summary>
+    public async Task<(Member Member, ClientCredentials? Credentials)?> AuthenticationAsync(Guid memberId, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == memberId, cancellationToken);
+        return member is null ? null : (member, await clients.CredentialsAsync(member.ClientId, cancellationToken));
+    }
+
+    /// <summary>
+    /// The member authenticates with mutual TLS (self_signed_tls_client_auth) and this certificate from now on: a
+    /// replacement of its certificate, or a switch from private_key_jwt. Null when done, or an error key.
+    /// </summary>
+    public Task<string?> ReplaceCertificateAsync(Guid memberId, string certificatePem, string actor, CancellationToken cancellationToken) =>
+        ChangeAuthenticationAsync(memberId, actor, clientId => clients.ReplaceCertificateAsync(clientId, certificatePem, cancellationToken), cancellationToken);
+
+    /// <summary>The member authenticates with tls_client_auth (a CA-issued certificate with this subject DN) from now on.</summary>
+    public Task<string?> ReplaceSubjectAsync(Guid memberId, string subjectDn, string actor, CancellationToken cancellationToken) =>
+        ChangeAuthenticationAsync(memberId, actor, clientId => clients.ReplaceSubjectAsync(clientId, subjectDn, cancellationToken), cancellationToken);
+
+    /// <summary>The member authenticates with private_key_jwt and these public keys from now on. Null when done, or an error key.</summary>
+    public Task<string?> ReplacePublicKeysAsync(Guid memberId, string jsonWebKeys, string actor, CancellationToken cancellationToken) =>
+        ChangeAuthenticationAsync(memberId, actor, clientId => clients.ReplacePublicKeysAsync(clientId, jsonWebKeys, cancellationToken), cancellationToken);
+
+    // The client changes first (as when a member is added), then the audit record names the method and keys before and after.
+    private async Task<string?> ChangeAuthenticationAsync(Guid memberId, string actor, Func<string, Task<string?>> change, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == memberId, cancellationToken);
+        if (member is null)
+        {
+            return "member";
+        }
+        var before = await clients.CredentialsAsync(member.ClientId, cancellationToken);
+        if (await change(member.ClientId) is { } error)
+        {
+            return error;
+        }
+        var after = await clients.CredentialsAsync(member.ClientId, cancellationToken);
+        Audit(actor, "exchange.member.authentication.changed", member.Identifier, JsonSerializer.Serialize(new { from = Describe(before), to = Describe(after) }));
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    private static object? Describe(ClientCredentials? credentials) => credentials is null ? null : new
+    {
+        method = credentials.Method,
+        subject = credentials.SubjectDn,
+        keys = credentials.Keys.Select(k => k.CertificateSha256 is { } sha256 ? $"sha256:{sha256}" : $"kid:{k.KeyId}").ToList(),
+    };
 
     public async Task<bool> SetStatusAsync(string identifier, MemberStatus status, string actor, CancellationToken cancellationToken)
     {

@@ -51,17 +51,7 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
             consent.HasIndex(c => new { c.CitizenId, c.MemberId, c.Purpose });
             consent.Property(c => c.Purpose).HasMaxLength(100);
         });
-        modelBuilder.Entity<AccessLogEntry>(entry =>
-        {
-            entry.ToTable("exchange_access_log");
-            entry.HasIndex(e => new { e.CitizenId, e.At });
-            entry.Property(e => e.MemberIdentifier).HasMaxLength(170);
-            entry.Property(e => e.MemberName).HasMaxLength(200);
-            entry.Property(e => e.Kind).HasMaxLength(20);
-            entry.Property(e => e.Purpose).HasMaxLength(100);
-            entry.Property(e => e.CaseReference).HasMaxLength(100);
-            entry.Property(e => e.Fields).HasMaxLength(1000);
-        });
+        AccessLogEntry.Map(modelBuilder, ownsTable: true);
         modelBuilder.Entity<Subscription>(subscription =>
         {
             subscription.ToTable("exchange_subscriptions");

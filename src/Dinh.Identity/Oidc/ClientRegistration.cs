@@ -8,7 +8,7 @@ namespace Dinh.Identity.Oidc;
 
 public sealed record ClientRequest(string ClientId, string Name, string Authentication, IReadOnlyList<string> Grants, IReadOnlyList<string> Scopes,
     IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutUris, string? JsonWebKeys, AssuranceLevel MinimumLevel,
-    string? Logo, string? Sector, string Algorithm);
+    string? Logo, string? Sector, string Algorithm, string? SubjectDn = null);
 
 /// <summary>
 /// Registers an application, for `dinh clients add` and the administration page alike: redirect URIs must be
@@ -41,27 +41,21 @@ public sealed class ClientRegistration(IOpenIddictApplicationManager application
         {
             // self_signed_tls_client_auth: the key set holds the certificate (x5c), which OpenIddict compares with the TLS one.
             case "private_key_jwt" or MutualTls.SelfSignedTlsClientAuth:
-                if (string.IsNullOrWhiteSpace(request.JsonWebKeys))
+                var (keySet, keyError) = PublicKeySet(request.JsonWebKeys, request.Authentication);
+                if (keySet is null)
                 {
-                    return ("jwks-required", null);
+                    return (keyError, null);
                 }
-                try
+                descriptor.JsonWebKeySet = keySet;
+                break;
+            // tls_client_auth: a CA-issued certificate with this subject DN (RFC 8705 section 2.1.2); no key set, no secret.
+            case MutualTls.TlsClientAuth:
+                if (MutualTls.NormaliseSubject(request.SubjectDn) is not { } subject)
                 {
-                    descriptor.JsonWebKeySet = request.JsonWebKeys.Contains("\"keys\"", StringComparison.Ordinal)
-                        ? new JsonWebKeySet(request.JsonWebKeys) : new JsonWebKeySet { Keys = { new JsonWebKey(request.JsonWebKeys) } };
+                    return ("subject", null);
                 }
-                catch (ArgumentException)
-                {
-                    return ("jwks-invalid", null);
-                }
-                if (descriptor.JsonWebKeySet.Keys.Any(k => k.HasPrivateKey))
-                {
-                    return ("jwks-private", null);
-                }
-                if (request.Authentication == MutualTls.SelfSignedTlsClientAuth && !descriptor.JsonWebKeySet.Keys.All(k => k.X5c.Count > 0))
-                {
-                    return ("certificate-invalid", null);
-                }
+                descriptor.Properties[MutualTls.SubjectProperty] = System.Text.Json.JsonSerializer.SerializeToElement(subject);
+                descriptor.ClientSecret = MutualTls.UnusableSecret();
                 break;
             case "client_secret_basic" or "client_secret_post":
                 secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
@@ -122,5 +116,40 @@ public sealed class ClientRegistration(IOpenIddictApplicationManager application
         ClientSettings.Write(descriptor, request.MinimumLevel, request.Sector, request.Logo, request.Algorithm == "RS256" ? "RS256" : "ES256");
         await applications.CreateAsync(descriptor, cancellationToken);
         return (null, secret);
+    }
+
+    /// <summary>
+    /// A client's key set (one JWK or a JWK set) with public keys only, or an error key: jwks-required, jwks-invalid,
+    /// jwks-private, certificate-invalid (self_signed_tls_client_auth with a key that carries no certificate).
+    /// </summary>
+    internal static (JsonWebKeySet? KeySet, string? Error) PublicKeySet(string? jsonWebKeys, string authentication)
+    {
+        if (string.IsNullOrWhiteSpace(jsonWebKeys))
+        {
+            return (null, "jwks-required");
+        }
+        JsonWebKeySet keySet;
+        try
+        {
+            keySet = jsonWebKeys.Contains("\"keys\"", StringComparison.Ordinal)
+                ? new JsonWebKeySet(jsonWebKeys) : new JsonWebKeySet { Keys = { new JsonWebKey(jsonWebKeys) } };
+        }
+        catch (ArgumentException)
+        {
+            return (null, "jwks-invalid");
+        }
+        if (keySet.Keys.Count == 0)
+        {
+            return (null, "jwks-required");
+        }
+        if (keySet.Keys.Any(k => k.HasPrivateKey))
+        {
+            return (null, "jwks-private");
+        }
+        if (authentication == MutualTls.SelfSignedTlsClientAuth && !keySet.Keys.All(k => k.X5c.Count > 0))
+        {
+            return (null, "certificate-invalid");
+        }
+        return (keySet, null);
     }
 }

@@ -50,6 +50,7 @@ public static class OidcSetup
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore().UseDbContext<AccountsDbContext>().ReplaceDefaultEntities<Guid>();
+                core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication<Guid>, CertificateClientManager>();
                 core.Services.AddSingleton<SharedApplicationCache.Shelf>();
                 core.Services.AddScoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication<Guid>>, SharedApplicationCache>();
             })

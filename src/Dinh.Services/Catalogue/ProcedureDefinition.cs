@@ -70,7 +70,8 @@ internal sealed record ProcedureSpec(string Code, int Version, string Kind, stri
         {
             problems["feeVnd"] = "out-of-range";
         }
-        if (Effect is not (null or "birth" or "death" or "marriage" or "permanent-residence" or "residence-deregistration" or "health-insurance-card"))
+        if (Effect is not (null or "birth" or "death" or "marriage" or "permanent-residence" or "residence-deregistration" or "health-insurance-card"
+            or DataSubjectRequests.DataSubjectAnswers.Effect))
         {
             problems["effect"] = "unknown";
         }

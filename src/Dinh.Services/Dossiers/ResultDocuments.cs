@@ -16,7 +16,11 @@ namespace Dinh.Services.Dossiers;
 
 /// <summary>A result document among the citizen's documents: which dossier, what it is, and the SHA-256 of the file.</summary>
 public sealed record ResultDocumentView(Guid DossierId, string ReceiptCode, string ProcedureName, string Document, string Number, DateTimeOffset IssuedAt,
-    string Sha256, string Download);
+    string Sha256, string Download)
+{
+    /// <summary>The same document as data (JSON), for the answer to a data-subject access request; null for other results.</summary>
+    public string? DownloadJson { get; init; }
+}
 
 /// <summary>
 /// The result of an approved dossier as a file the citizen keeps: a self-contained HTML document (no script, no style
@@ -30,6 +34,9 @@ internal static class ResultDocuments
     {
         api.MapGet("/dossiers/{id:guid}/result", DownloadAsync).WithName("DownloadResult")
             .WithSummary("The result document of one of my approved dossiers (HTML, with its SHA-256 in Content-Digest).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/dossiers/{id:guid}/result.json", DownloadJsonAsync).WithName("DownloadResultJson")
+            .WithSummary("The answer to one of my approved data-subject access requests as JSON (SHA-256 in Content-Digest).")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/documents", ListAsync).WithName("MyResultDocuments").WithSummary("My result documents, newest first.");
     }
@@ -47,15 +54,41 @@ internal static class ResultDocuments
             return ServicesErrors.Problem(ServicesErrors.NoResult);
         }
         var spec = (await catalogue.VersionAsync(dossier.ProcedureCode, dossier.ProcedureVersion, cancellationToken))!;
-        var bytes = Render(dossier, spec);
-        db.Audit(new AuditEvent(applicant!.Actor, "services.result.downloaded", "Nhận kết quả giải quyết thủ tục hành chính")
+        var bytes = Render(dossier, spec, await AnswerAsync(db, dossier.Id, cancellationToken));
+        return await SendAsync(http, db, dossier, applicant!, bytes, "text/html; charset=utf-8", $"{dossier.ReceiptCode}-ket-qua.html", cancellationToken);
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadJsonAsync(Guid id, HttpContext http, ServicesDbContext db,
+        SignedInCitizens citizens, CancellationToken cancellationToken)
+    {
+        var (dossier, applicant, problem) = await MyDossiers.LoadAsync(id, http, db, citizens, tracked: false, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (dossier!.Status != DossierStatus.Approved || await AnswerAsync(db, dossier.Id, cancellationToken) is not { } answer)
+        {
+            return ServicesErrors.Problem(ServicesErrors.NoResult);
+        }
+        return await SendAsync(http, db, dossier, applicant!, Encoding.UTF8.GetBytes(answer), "application/json; charset=utf-8",
+            $"{dossier.ReceiptCode}-du-lieu-ca-nhan.json", cancellationToken);
+    }
+
+    /// <summary>The stored answer to an access request, if the dossier has one.</summary>
+    internal static Task<string?> AnswerAsync(ServicesDbContext db, Guid dossierId, CancellationToken cancellationToken) =>
+        db.DataSubjectAnswers.AsNoTracking().Where(a => a.DossierId == dossierId).Select(a => a.Json).FirstOrDefaultAsync(cancellationToken);
+
+    private static async Task<FileContentHttpResult> SendAsync(HttpContext http, ServicesDbContext db, Dossier dossier, SignedInCitizen applicant, byte[] bytes,
+        string contentType, string fileName, CancellationToken cancellationToken)
+    {
+        db.Audit(new AuditEvent(applicant.Actor, "services.result.downloaded", "Nhận kết quả giải quyết thủ tục hành chính")
         {
             Subject = $"citizen:{dossier.ApplicantCitizenId}", RequestId = http.TraceIdentifier,
             Details = System.Text.Json.JsonSerializer.Serialize(new { dossier = dossier.Id, dossier.ReceiptCode, sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) }),
         });
         await db.SaveChangesAsync(cancellationToken);
         http.Response.Headers["Content-Digest"] = $"sha-256=:{Convert.ToBase64String(SHA256.HashData(bytes))}:";
-        return TypedResults.File(bytes, "text/html; charset=utf-8", $"{dossier.ReceiptCode}-ket-qua.html");
+        return TypedResults.File(bytes, contentType, fileName);
     }
 
     public static async Task<Results<Ok<List<ResultDocumentView>>, ProblemHttpResult>> ListAsync(HttpContext http, ServicesDbContext db,
@@ -76,20 +109,25 @@ internal static class ResultDocuments
             .OrderByDescending(d => d.Id).Take(200).ToListAsync(cancellationToken);
         // Newest decision first, ordered here: SQLite cannot order by a DateTimeOffset column.
         approved = approved.OrderByDescending(d => d.DecidedAt).ToList();
+        var ids = approved.Select(d => d.Id).ToList();
+        var answers = await db.DataSubjectAnswers.AsNoTracking().Where(a => ids.Contains(a.DossierId)).ToDictionaryAsync(a => a.DossierId, a => a.Json, cancellationToken);
         var documents = new List<ResultDocumentView>();
         foreach (var dossier in approved)
         {
             var spec = (await catalogue.VersionAsync(dossier.ProcedureCode, dossier.ProcedureVersion, cancellationToken))!;
             var result = Result(dossier);
             documents.Add(new ResultDocumentView(dossier.Id, dossier.ReceiptCode, spec.NameVi, result.GetValueOrDefault("document") ?? spec.Code,
-                result.GetValueOrDefault("number") ?? dossier.ReceiptCode, dossier.DecidedAt!.Value, Convert.ToHexStringLower(SHA256.HashData(Render(dossier, spec))),
-                $"/api/services/dossiers/{dossier.Id}/result"));
+                result.GetValueOrDefault("number") ?? dossier.ReceiptCode, dossier.DecidedAt!.Value,
+                Convert.ToHexStringLower(SHA256.HashData(Render(dossier, spec, answers.GetValueOrDefault(dossier.Id)))), $"/api/services/dossiers/{dossier.Id}/result")
+            {
+                DownloadJson = answers.ContainsKey(dossier.Id) ? $"/api/services/dossiers/{dossier.Id}/result.json" : null,
+            });
         }
         return documents;
     }
 
     /// <summary>The document's bytes: a pure function of the stored decision (never of the clock or the reader's language).</summary>
-    internal static byte[] Render(Dossier dossier, ProcedureSpec spec)
+    internal static byte[] Render(Dossier dossier, ProcedureSpec spec, string? answer)
     {
         var result = Result(dossier);
         var issued = dossier.DecidedAt!.Value.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd HH:mm 'UTC+7'", CultureInfo.InvariantCulture);
@@ -118,7 +156,12 @@ internal static class ResultDocuments
         {
             Row(name, name, value);
         }
-        html.Append("</dl>\n<p>Tài liệu điện tử do hệ thống Dinh cấp từ hồ sơ ").Append(Encode(dossier.ReceiptCode))
+        html.Append("</dl>\n");
+        if (answer is not null)
+        {
+            DataSubjectRequests.DataSubjectAnswers.RenderHtml(html, answer);
+        }
+        html.Append("<p>Tài liệu điện tử do hệ thống Dinh cấp từ hồ sơ ").Append(Encode(dossier.ReceiptCode))
             .Append("; mã SHA-256 của tệp được ghi trong danh sách giấy tờ của công dân.</p>\n</body>\n</html>\n");
         return Encoding.UTF8.GetBytes(html.ToString());
     }

@@ -21,6 +21,7 @@ internal sealed class ServicesDbContext(DbContextOptions<ServicesDbContext> opti
     public DbSet<Bundle> Bundles => Set<Bundle>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<DataSubjectRequests.DataSubjectAnswer> DataSubjectAnswers => Set<DataSubjectRequests.DataSubjectAnswer>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -61,6 +62,13 @@ internal sealed class ServicesDbContext(DbContextOptions<ServicesDbContext> opti
             dossier.Ignore(d => d.Fields);
             dossier.Ignore(d => d.IsOpen);
             dossier.HasMany(d => d.Transitions).WithOne().HasForeignKey(t => t.DossierId);
+        });
+        modelBuilder.Entity<DataSubjectRequests.DataSubjectAnswer>(answer =>
+        {
+            // A table of its own: the answer can be large, and dossier lists never need it.
+            answer.ToTable("service_data_subject_answers");
+            answer.HasKey(a => a.DossierId);
+            answer.HasOne<Dossier>().WithOne().HasForeignKey<DataSubjectRequests.DataSubjectAnswer>(a => a.DossierId);
         });
         modelBuilder.Entity<DossierTransition>(transition =>
         {

@@ -12,7 +12,7 @@ namespace Dinh.Services.Processing;
 /// the approval's transaction) or the result document an agency issues. Returns the result fields (the child's new ID
 /// number, the card number …) or the registry's refusal.
 /// </summary>
-internal sealed class RegistryEffects(CivilRegistration registry, CitizenDirectory citizens, TimeProvider clock)
+internal sealed class RegistryEffects(CivilRegistration registry, CitizenDirectory citizens, DataSubjectRequests.DataSubjectAnswers answers, TimeProvider clock)
 {
     public async Task<(Dictionary<string, string>? Result, string? RegistryCode, string? Field)> ApplyAsync(Dossier dossier, ProcedureSpec spec,
         DbTransaction transaction, HttpContext http, OfficerPrincipal officer, CancellationToken cancellationToken)
@@ -147,6 +147,8 @@ internal sealed class RegistryEffects(CivilRegistration registry, CitizenDirecto
                 result["number"] = result["cardNumber"];
                 return (result, null, null);
             }
+            case DataSubjectRequests.DataSubjectAnswers.Effect:
+                return await answers.ApplyAsync(dossier, spec, http, officer, result, cancellationToken);
             default:
                 throw new InvalidOperationException($"Unknown effect '{spec.Effect}'.");
         }

@@ -3,6 +3,7 @@ using Dinh.Exchange.Members;
 using Dinh.Tests.Exchange;
 using Dinh.Tests.HostedRegistries;
 using Dinh.Tests.Identity;
+using Dinh.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Dinh.Tests.Browser;
@@ -61,7 +62,7 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
     }
 
     [Fact]
-    public async Task A_citizen_sees_a_read_of_their_record_in_an_agencys_hosted_registry_on_a_phone()
+    public async Task A_citizen_sees_the_creation_and_a_read_of_their_record_in_an_agencys_hosted_registry_on_a_phone()
     {
         await using var tab = await browser.OpenAsync(390, 844);
         var app = browser.App;
@@ -94,8 +95,43 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
         await Assertions.Expect(uses).ToContainTextAsync("allowance-disbursement");
         await Assertions.Expect(uses).ToContainTextAsync("CHI-2026-11");
         await Assertions.Expect(uses).ToContainTextAsync("fullName");
+        // The owner's creation of the record is there too, under the same registry and record.
+        await Assertions.Expect(uses).ToContainTextAsync("Tạo bản ghi về bạn");
+        await Assertions.Expect(uses).ToContainTextAsync("QD-2026-9");
         // Listed once, under the registries: the general table does not repeat it as a raw access-log line.
         await Assertions.Expect(tab.Page.Locator("#no-accesses")).ToBeVisibleAsync();
+        var overflow = await tab.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflow, "the page scrolls sideways on a phone");
+        Assert.True(tab.Errors.Count == 0, string.Join("\n", tab.Errors));
+    }
+
+    [Fact]
+    public async Task An_administrator_sees_a_members_certificate_and_replaces_it_on_a_phone()
+    {
+        await using var tab = await browser.OpenAsync(390, 844);
+        var app = browser.App;
+        using var first = MutualTlsTests.SelfSigned("CN=sim.itel.test, O=iTel");
+        using var second = MutualTlsTests.SelfSignedElliptic("CN=sim.itel.test, O=iTel", System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var identifier = await MutualTlsTests.AddMemberAsync(app, first);
+
+        await tab.Page.GotoAsync("/admin/exchange");
+        await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(Dinh.Identity.Seeding.DemoAccounts.AdministratorLogin);
+        await tab.Page.GetByLabel("Mật khẩu").FillAsync(Dinh.Identity.Seeding.DemoAccounts.OfficerPassword);
+        await tab.Page.GetByLabel("Mã xác thực (nếu có)").FillAsync(await StaffCodes.NextAsync(app.ConnectionString, Dinh.Identity.Seeding.DemoAccounts.AdministratorLogin));
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
+        await tab.Page.Locator("#members tr", new() { HasText = identifier }).GetByRole(AriaRole.Link, new() { Name = "Xác thực" }).ClickAsync();
+
+        var keys = tab.Page.Locator("#auth-keys");
+        await Assertions.Expect(tab.Page.Locator("#auth-method")).ToContainTextAsync("TLS hai chiều");
+        await Assertions.Expect(keys).ToContainTextAsync(first.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256));
+        await Assertions.Expect(keys).ToContainTextAsync("CN=sim.itel.test");
+        await tab.Page.GetByLabel("Chứng thư (PEM)").FillAsync(second.ExportCertificatePem());
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Thay chứng thư" }).ClickAsync();
+
+        await Assertions.Expect(tab.Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Thành viên từ nay xác thực bằng TLS hai chiều với chứng thư mới.");
+        await Assertions.Expect(keys).ToContainTextAsync(second.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256));
+        await Assertions.Expect(keys).ToContainTextAsync("EC P-256");
+        await Assertions.Expect(keys).Not.ToContainTextAsync(first.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256));
         var overflow = await tab.Page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "the page scrolls sideways on a phone");
         Assert.True(tab.Errors.Count == 0, string.Join("\n", tab.Errors));

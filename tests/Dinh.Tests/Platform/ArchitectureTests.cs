@@ -14,7 +14,7 @@ public sealed class ArchitectureTests
         ["Dinh.Platform"] = [],
         ["Dinh.Registry"] = ["Dinh.Platform"],
         ["Dinh.Identity"] = ["Dinh.Platform", "Dinh.Registry"],
-        ["Dinh.Services"] = ["Dinh.Platform", "Dinh.Registry", "Dinh.Identity"],
+        ["Dinh.Services"] = ["Dinh.Platform", "Dinh.Registry", "Dinh.Identity", "Dinh.Exchange"],
         ["Dinh.Exchange"] = ["Dinh.Platform", "Dinh.Registry", "Dinh.Identity"],
         ["Dinh.Wallet"] = ["Dinh.Platform", "Dinh.Registry", "Dinh.Services"],
         ["Dinh.Insights"] = ["Dinh.Platform", "Dinh.Registry", "Dinh.Identity", "Dinh.Services", "Dinh.Exchange", "Dinh.Wallet"],

@@ -14,7 +14,8 @@ namespace Dinh.Exchange.Pages.Account;
 /// "Who used my data" (Estonia's data tracker is the model): every lookup, verification, event and refused attempt
 /// about the signed-in citizen, newest first, read from the access log's citizen index; and the consents the
 /// citizen may give to members or withdraw. Reads of the citizen's records in agencies' hosted registries are listed
-/// apart, named by registry and record, from the same data GovStack's MyPersonalDataUsage answers with.
+/// apart, named by registry and record, with the changes agencies made to those records, from the same data GovStack's
+/// MyPersonalDataUsage answers with.
 /// </summary>
 [Authorize(AuthenticationSchemes = SignedInCitizens.Scheme)]
 internal sealed class DataUsageModel(ExchangeDbContext db, HostedRegistriesDbContext registries, SignedInCitizens citizens, CitizenConsents consents)
@@ -61,7 +62,7 @@ internal sealed class DataUsageModel(ExchangeDbContext db, HostedRegistriesDbCon
             NotACitizen = true;
             return;
         }
-        RegistryUses = await PersonalDataUsage.ForCitizenAsync(db, registries, citizenId, registryCode: null, HttpContext.RequestAborted);
+        RegistryUses = await PersonalDataUsage.ForCitizenAsync(db, registries, citizenId, registryCode: null, withChanges: true, HttpContext.RequestAborted);
         var inRegistries = RegistryUses.Select(u => u.Entry.Id).ToHashSet();
         Entries = [.. (await db.AccessLog.AsNoTracking().Where(e => e.CitizenId == citizenId)
             // Ids are UUID v7: ordered by time on both providers (SQLite cannot order by DateTimeOffset).

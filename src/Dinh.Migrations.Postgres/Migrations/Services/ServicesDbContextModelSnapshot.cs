@@ -433,6 +433,27 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
                     b.ToTable("service_procedures", (string)null);
                 });
 
+            modelBuilder.Entity("Dinh.Services.DataSubjectRequests.DataSubjectAnswer", b =>
+                {
+                    b.Property<Guid>("DossierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dossier_id");
+
+                    b.Property<DateTimeOffset>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("generated_at");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.HasKey("DossierId")
+                        .HasName("pk_service_data_subject_answers");
+
+                    b.ToTable("service_data_subject_answers", (string)null);
+                });
+
             modelBuilder.Entity("Dinh.Services.Dossiers.Dossier", b =>
                 {
                     b.Property<Guid>("Id")
@@ -656,6 +677,16 @@ namespace Dinh.Migrations.Postgres.Migrations.Services
                         .HasDatabaseName("ix_service_payments_dossier_id");
 
                     b.ToTable("service_payments", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Services.DataSubjectRequests.DataSubjectAnswer", b =>
+                {
+                    b.HasOne("Dinh.Services.Dossiers.Dossier", null)
+                        .WithOne()
+                        .HasForeignKey("Dinh.Services.DataSubjectRequests.DataSubjectAnswer", "DossierId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_service_data_subject_answers_service_dossiers_dossier_id");
                 });
 
             modelBuilder.Entity("Dinh.Services.Dossiers.DossierTransition", b =>

@@ -428,6 +428,27 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
                     b.ToTable("service_procedures", (string)null);
                 });
 
+            modelBuilder.Entity("Dinh.Services.DataSubjectRequests.DataSubjectAnswer", b =>
+                {
+                    b.Property<Guid>("DossierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dossier_id");
+
+                    b.Property<DateTimeOffset>("GeneratedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("generated_at");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.HasKey("DossierId")
+                        .HasName("pk_service_data_subject_answers");
+
+                    b.ToTable("service_data_subject_answers", (string)null);
+                });
+
             modelBuilder.Entity("Dinh.Services.Dossiers.Dossier", b =>
                 {
                     b.Property<Guid>("Id")
@@ -649,6 +670,16 @@ namespace Dinh.Migrations.Sqlite.Migrations.Services
                         .HasDatabaseName("ix_service_payments_dossier_id");
 
                     b.ToTable("service_payments", (string)null);
+                });
+
+            modelBuilder.Entity("Dinh.Services.DataSubjectRequests.DataSubjectAnswer", b =>
+                {
+                    b.HasOne("Dinh.Services.Dossiers.Dossier", null)
+                        .WithOne()
+                        .HasForeignKey("Dinh.Services.DataSubjectRequests.DataSubjectAnswer", "DossierId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_service_data_subject_answers_service_dossiers_dossier_id");
                 });
 
             modelBuilder.Entity("Dinh.Services.Dossiers.DossierTransition", b =>

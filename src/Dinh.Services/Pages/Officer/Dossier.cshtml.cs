@@ -7,6 +7,7 @@ using Dinh.Services.Persistence;
 using Dinh.Services.Processing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Services.Pages.Officer;
@@ -25,6 +26,9 @@ internal sealed class DossierModel(ServicesDbContext db, OfficerJurisdictions ju
     public DossierView? Dossier { get; private set; }
 
     public Dictionary<string, string> Labels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>For a data-subject correction request: the registry's correction page for the applicant, with the dossier as legal basis.</summary>
+    public string? CorrectionPath { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
@@ -64,6 +68,11 @@ internal sealed class DossierModel(ServicesDbContext db, OfficerJurisdictions ju
             foreach (var field in spec?.Fields ?? [])
             {
                 Labels[field.Name] = field.Label(Dinh.Platform.Web.Cultures.IsEnglish);
+            }
+            if (DataSubjectRequests.DataSubjectAnswers.IsCorrectionRequest(Dossier) && Dossier.Status is "InReview" or "Approved")
+            {
+                var citizenId = await db.Dossiers.Where(x => x.Id == Id).Select(x => x.ApplicantCitizenId).FirstAsync(cancellationToken);
+                CorrectionPath = DataSubjectRequests.DataSubjectAnswers.CorrectionPath(citizenId, Dossier.ReceiptCode, spec!.LegalBasis);
             }
         }
         else if (!keepStatus)
