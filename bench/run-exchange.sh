@@ -22,6 +22,8 @@ hook_port=${DINH_BENCH_HOOK_PORT:-20496}
 parts=${DINH_BENCH_PARTS:-lookup events}
 # shellcheck source=../.ci/postgres.sh
 source "$root/.ci/postgres.sh"
+# shellcheck source=warm-up.sh
+source "$root/bench/warm-up.sh"
 
 for tool in wrk pgbench psql curl jq python3; do
   command -v "$tool" >/dev/null || { echo "run-exchange: $tool is missing (apt-get install -y wrk postgresql postgresql-contrib curl jq python3)" >&2; exit 1; }
@@ -110,13 +112,13 @@ for audit in on off; do
   curl -sf -H "Authorization: Bearer $access" -H "Dinh-Purpose: benchmark" -H "Dinh-Case-Reference: BENCH-1" \
     "http://127.0.0.1:$port/api/exchange/persons/$first" | jq -e '.fullName | length > 0' >/dev/null \
     || { echo "run-exchange: the lookup of $first returned no name" >&2; exit 1; }
-  load lookup "${DINH_BENCH_WARMUP:-15}" >/dev/null
+  warmed=$(warm_up "http://127.0.0.1:$port" load lookup)
   result[lookup_$audit]=$(load lookup "$seconds")
   result[verify_$audit]=$(load verify "$half")
   # The floor (no query, no audit) once, on the audited server: no endpoint of this server can be faster.
   [ "$audit" = on ] && result[floor]=$(load floor "$half")
   stop
-  phase "lookup and verification, audit $audit"
+  phase "lookup and verification, audit $audit ($warmed)"
 done
 audits=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM audit_records WHERE action LIKE 'exchange.%'")
 logged=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM exchange_access_log")

@@ -163,8 +163,10 @@ audited_tps=$(echo "$audited_out" | awk '/^tps = / { print $3; exit }')
 phase "pgbench SELECT + INSERT + COMMIT -c $connections -j 2 -T $half"
 # Warm-up: JIT (tiered compilation reaches its optimised code after some thousands of calls), connection pool, the
 # sampled rows in shared buffers. Measured figures are of a warm server, as in production.
-load warmup "$work/lookup.paths" "${DINH_BENCH_WARMUP:-15}" >/dev/null
-phase "warm-up"
+# shellcheck source=warm-up.sh
+source "$root/bench/warm-up.sh"
+warmed=$(warm_up "$base" load warmup "$work/lookup.paths")
+phase "$warmed"
 lookup=$(load lookup "$work/lookup.paths" "$seconds")
 phase "lookup by ID number"
 # Third peer, the floor of the HTTP stack itself: the same server, cookie and middleware, an endpoint that does no work

@@ -33,6 +33,7 @@ public static class RegistrySetup
         services.AddScoped<SeedPopulation>();
         services.AddSingleton<IDatabaseSeeder, DemoPopulation>();
         services.AddScoped<RegistryAccess>();
+        services.AddSingleton<CitizenLookups>();
         services.AddScoped<CitizenDirectory>();
         services.AddScoped<Guardianships>();
         services.AddScoped<PersonRecords>();

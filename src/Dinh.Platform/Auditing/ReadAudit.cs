@@ -15,7 +15,7 @@ public sealed class ReadAuditOptions
     public int MaxBatch { get; set; } = 256;
 
     /// <summary>Batches committed at the same time (each in its own transaction, on its own chain).</summary>
-    public int Writers { get; set; } = 4;
+    public int Writers { get; set; } = 2;
 }
 
 /// <summary>

@@ -31,24 +31,26 @@ internal static class SearchCitizens
 
     public static async Task<Results<Ok<ResultPage<CitizenSummary>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         [AsParameters] CitizenSearch search, HttpContext http, RegistryDbContext db, RegistryAccess access, ReadAudit<RegistryDbContext> reads,
-        CancellationToken cancellationToken)
+        CitizenLookups lookups, CancellationToken cancellationToken)
     {
         if (SignedInOfficer.From(http.User) is not { } officer)
         {
             return CitizenErrors.Problem(CitizenErrors.SignInRequired);
         }
-        var (result, errors) = await RunAsync(search, http, officer, db, access, reads, cancellationToken);
+        var (result, errors) = await RunAsync(search, http, officer, db, access, reads, lookups, cancellationToken);
         return result is null ? errors.ToProblem() : TypedResults.Ok(result);
     }
 
     public static async Task<(ResultPage<CitizenSummary>? Result, FieldErrors Errors)> RunAsync(CitizenSearch search, HttpContext http,
-        SignedInOfficer officer, RegistryDbContext db, RegistryAccess access, ReadAudit<RegistryDbContext> reads, CancellationToken cancellationToken)
+        SignedInOfficer officer, RegistryDbContext db, RegistryAccess access, ReadAudit<RegistryDbContext> reads, CitizenLookups lookups,
+        CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var why = errors.Required("purpose", RegistryRequest.Purpose(http, search.Purpose));
         var (page, size) = CitizenTimeline.Paging(errors, search.Page, search.PageSize);
         var query = db.Citizens.AsNoTracking();
         string? toneKey = null;
+        PersonalIdNumber? lookup = null;
         if (!string.IsNullOrWhiteSpace(search.Number))
         {
             if (!PersonalIdNumber.TryParse(search.Number, out var number))
@@ -60,6 +62,7 @@ internal static class SearchCitizens
                 var value = number.Value;
                 query = query.Where(c => db.IdNumbers.Any(n => n.CitizenId == c.Id && n.Number == value));
             }
+            lookup = number;
         }
         else if (!string.IsNullOrWhiteSpace(search.Name))
         {
@@ -106,18 +109,28 @@ internal static class SearchCitizens
 
         // Jurisdiction: an active residence in one of the officer's communes, or, for someone with none, the
         // commune where the birth was registered. Opening a record applies the exact rule (RegistryAccess).
-        if (await access.CommunesAsync(officer, cancellationToken) is { } communes)
+        var communes = await access.CommunesAsync(officer, cancellationToken);
+        List<SummaryRow> rows;
+        if (lookup is { } byNumber && page == 1)
         {
-            query = query.Where(c => db.Residences.Any(r => r.CitizenId == c.Id && r.EndedOn == null && communes.Contains(r.UnitCode))
-                || (!db.Residences.Any(r => r.CitizenId == c.Id && r.EndedOn == null)
-                    && db.Events.Any(e => e.CitizenId == c.Id && e.Kind == CivilStatusEventKind.Birth && communes.Contains(e.RegistrationUnitCode))));
+            // A number names at most one citizen, so its first page is the whole answer.
+            rows = await lookups.SummariesAsync(db, byNumber.Value, communes, cancellationToken);
         }
-        // Same letters and tones (Hòa = Hoà) first, then the accent-free candidates (Hoa, Hóa …).
-        // Only the columns of a summary: one round trip, no wide rows materialised.
-        var rows = await query.OrderByDescending(c => c.NameKeyTone == toneKey).ThenBy(c => c.NameKeyAscii).ThenBy(c => c.BirthYear).ThenBy(c => c.Id)
-            .Skip((page - 1) * size).Take(size)
-            .Select(c => new SummaryRow(c.Id, c.PersonalIdNumber, c.FullName, c.BirthYear, c.BirthMonth, c.BirthDay, c.Sex, c.Status))
-            .ToListAsync(cancellationToken);
+        else
+        {
+            if (communes is not null)
+            {
+                query = query.Where(c => db.Residences.Any(r => r.CitizenId == c.Id && r.EndedOn == null && communes.Contains(r.UnitCode))
+                    || (!db.Residences.Any(r => r.CitizenId == c.Id && r.EndedOn == null)
+                        && db.Events.Any(e => e.CitizenId == c.Id && e.Kind == CivilStatusEventKind.Birth && communes.Contains(e.RegistrationUnitCode))));
+            }
+            // Same letters and tones (Hòa = Hoà) first, then the accent-free candidates (Hoa, Hóa …).
+            // Only the columns of a summary: one round trip, no wide rows materialised.
+            rows = await query.OrderByDescending(c => c.NameKeyTone == toneKey).ThenBy(c => c.NameKeyAscii).ThenBy(c => c.BirthYear).ThenBy(c => c.Id)
+                .Skip((page - 1) * size).Take(size)
+                .Select(c => new SummaryRow(c.Id, c.PersonalIdNumber, c.FullName, c.BirthYear, c.BirthMonth, c.BirthDay, c.Sex, c.Status))
+                .ToListAsync(cancellationToken);
+        }
         // A page that is not full ends the results, so it gives the total without a second round trip: most searches
         // (every lookup by number) fit one page. Only a full page, or an empty one past the first, needs the count.
         var total = rows.Count < size && (rows.Count > 0 || page == 1)
@@ -133,6 +146,6 @@ internal static class SearchCitizens
             new PartialDate(c.BirthYear, c.BirthMonth, c.BirthDay).ToString(), c.Sex.ToString(), c.Status.ToString())).ToList(), page, size, total), errors);
     }
 
-    private sealed record SummaryRow(Guid Id, string PersonalIdNumber, string FullName, int BirthYear, int? BirthMonth, int? BirthDay,
+    internal sealed record SummaryRow(Guid Id, string PersonalIdNumber, string FullName, int BirthYear, int? BirthMonth, int? BirthDay,
         Sex Sex, CitizenStatus Status);
 }

@@ -15,7 +15,7 @@ public sealed record PersonRecord(Guid CitizenId, string PersonalIdNumber, strin
     DateOnly? IdCardExpiresOn);
 
 /// <summary>Reads a <see cref="PersonRecord"/> by personal ID number (cancelled numbers and merged duplicates resolve). Reads only, unaudited: the caller audits what it releases.</summary>
-public sealed class PersonRecords(RegistryDbContext db, CitizenDirectory directory, TimeProvider clock)
+public sealed class PersonRecords(RegistryDbContext db, CitizenDirectory directory, CitizenLookups lookups, TimeProvider clock)
 {
     public async Task<PersonRecord?> FindByNumberAsync(string? personalIdNumber, CancellationToken cancellationToken)
     {
@@ -24,16 +24,7 @@ public sealed class PersonRecords(RegistryDbContext db, CitizenDirectory directo
             return null;
         }
         // The usual case in one round trip: a registered number of a record that was not merged, with its residences.
-        var value = number.Value;
-        var found = await db.Citizens.AsNoTracking()
-            .Where(c => db.IdNumbers.Any(n => n.CitizenId == c.Id && n.Number == value))
-            .Select(c => new
-            {
-                Citizen = c,
-                Residences = db.Residences.Where(r => r.CitizenId == c.Id && r.EndedOn == null && r.Kind != ResidenceKind.Temporary)
-                    .Select(r => new Residing(r.Kind, r.UnitCode, r.ValidFrom, r.ValidUntil)).ToList(),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
+        var found = await lookups.WithResidencesAsync(db, number.Value, cancellationToken);
         if (found is { Citizen.MergedIntoId: null })
         {
             var hit = found.Citizen;
@@ -49,14 +40,14 @@ public sealed class PersonRecords(RegistryDbContext db, CitizenDirectory directo
             .Select(c => new { c.DateOfDeath, c.Nationality }).FirstAsync(cancellationToken);
         var residences = await db.Residences.AsNoTracking()
             .Where(r => r.CitizenId == identity.Id && r.EndedOn == null && r.Kind != ResidenceKind.Temporary)
-            .Select(r => new Residing(r.Kind, r.UnitCode, r.ValidFrom, r.ValidUntil))
+            .Select(r => new ResidenceSpan(r.Kind, r.UnitCode, r.ValidFrom, r.ValidUntil))
             .ToListAsync(cancellationToken);
         return Record(identity.Id, identity.PersonalIdNumber, identity.FullName, identity.DateOfBirth, identity.Sex, identity.Deceased,
             citizen.DateOfDeath, citizen.Nationality, identity.IdCardNumber, identity.IdCardExpiresOn, residences);
     }
 
     private PersonRecord Record(Guid id, string number, string fullName, PartialDate dateOfBirth, Sex sex, bool deceased, DateOnly? dateOfDeath,
-        string nationality, string? idCardNumber, DateOnly? idCardExpiresOn, List<Residing> residences)
+        string nationality, string? idCardNumber, DateOnly? idCardExpiresOn, List<ResidenceSpan> residences)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         string? Unit(ResidenceKind kind) => residences.Where(r => r.Kind == kind && r.ValidFrom <= today && (r.ValidUntil == null || today <= r.ValidUntil))
@@ -64,6 +55,4 @@ public sealed class PersonRecords(RegistryDbContext db, CitizenDirectory directo
         return new PersonRecord(id, number, fullName, dateOfBirth, sex, deceased, dateOfDeath, nationality, Unit(ResidenceKind.Permanent),
             Unit(ResidenceKind.Current) ?? Unit(ResidenceKind.Permanent), idCardNumber, idCardExpiresOn);
     }
-
-    private sealed record Residing(ResidenceKind Kind, string UnitCode, DateOnly ValidFrom, DateOnly? ValidUntil);
 }

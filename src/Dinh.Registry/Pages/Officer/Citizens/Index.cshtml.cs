@@ -7,7 +7,8 @@ using Microsoft.Extensions.Localization;
 
 namespace Dinh.Registry.Pages.Officer.Citizens;
 
-internal sealed class IndexModel(RegistryDbContext db, RegistryAccess access, ReadAudit<RegistryDbContext> reads, IStringLocalizer<CitizensText> text)
+internal sealed class IndexModel(RegistryDbContext db, RegistryAccess access, ReadAudit<RegistryDbContext> reads, CitizenLookups lookups,
+    IStringLocalizer<CitizensText> text)
     : OfficerPageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -46,7 +47,7 @@ internal sealed class IndexModel(RegistryDbContext db, RegistryAccess access, Re
             return Page();
         }
         var (results, errors) = await SearchCitizens.RunAsync(new CitizenSearch(Number, Name, DateOfBirth, Unit, Purpose, PageNumber, 20),
-            HttpContext, Officer!, db, access, reads, cancellationToken);
+            HttpContext, Officer!, db, access, reads, lookups, cancellationToken);
         if (results is null)
         {
             return Show(errors.ToProblem());
