@@ -35,13 +35,19 @@ public sealed class ReadAudit<TContext> : IAsyncDisposable where TContext : Dinh
     private readonly int _maxBatch;
     private readonly Task[] _writers;
 
-    public ReadAudit(IServiceScopeFactory scopes, IOptions<ReadAuditOptions> options, ILogger<ReadAudit<TContext>> logger)
+    public ReadAudit(IServiceScopeFactory scopes, AuditTrail trail, IOptions<ReadAuditOptions> options, ILogger<ReadAudit<TContext>> logger)
     {
+        ArgumentNullException.ThrowIfNull(trail);
         ArgumentNullException.ThrowIfNull(options);
         _scopes = scopes;
         _logger = logger;
         _maxBatch = options.Value.MaxBatch;
-        _writers = [.. Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(WriteAsync))];
+        // Each writer appends to a chain of its own (other instances and ordinary writes may share it: a writer that
+        // finds its head moved reads it again), from a random place so that instances spread over the chains.
+        var first = Random.Shared.Next(trail.Chains);
+        _writers = [.. Enumerable.Range(0, options.Value.Writers)
+            .Select(i => new ReadAuditChain((first + i) % trail.Chains))
+            .Select(chain => Task.Run(() => WriteAsync(chain)))];
     }
 
     /// <summary>Test seam: awaited by a writer after records arrive and before it takes them, so that tests can make a batch.</summary>
@@ -63,7 +69,7 @@ public sealed class ReadAudit<TContext> : IAsyncDisposable where TContext : Dinh
         return pending.Committed.Task;
     }
 
-    private async Task WriteAsync()
+    private async Task WriteAsync(ReadAuditChain chain)
     {
         var batch = new List<Pending>();
         while (await _queue.Reader.WaitToReadAsync())
@@ -84,15 +90,8 @@ public sealed class ReadAudit<TContext> : IAsyncDisposable where TContext : Dinh
             {
                 await using var scope = _scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TContext>();
-                foreach (var pending in batch)
-                {
-                    foreach (var companion in pending.Companions)
-                    {
-                        db.Add(companion);
-                    }
-                }
                 // Not cancellable: the requests wait for this commit, and a half-decided batch would answer nobody.
-                await db.AppendReadsAsync([.. batch.Select(p => p.Audit)], CancellationToken.None);
+                await db.AppendReadsAsync([.. batch.Select(p => p.Audit)], [.. batch.SelectMany(p => p.Companions)], chain, CancellationToken.None);
                 foreach (var pending in batch)
                 {
                     pending.Committed.TrySetResult();
@@ -139,4 +138,15 @@ public static class ReadAuditSetup
         services.AddSingleton<ReadAudit<TContext>>();
         return services;
     }
+}
+
+/// <summary>
+/// The chain one read-audit writer appends to, and the head it left there (null until its first batch, and after
+/// anything went wrong): the next batch is sealed on that head without reading it (ADR 0021).
+/// </summary>
+internal sealed class ReadAuditChain(int chainId)
+{
+    public int ChainId { get; } = chainId;
+
+    public (long Sequence, byte[] Hash)? Head { get; set; }
 }

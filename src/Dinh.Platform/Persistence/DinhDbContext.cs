@@ -3,6 +3,7 @@ using Dinh.Platform.Auditing;
 using Dinh.Platform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,32 +52,67 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
     }
 
     /// <summary>
-    /// Commits <paramref name="audits"/>, chained, in one transaction with whatever else this context tracks (the
-    /// rows that go with them, such as access-log entries): the group commit of reads (<see cref="ReadAudit{TContext}"/>).
-    /// The records are not tracked: one INSERT writes them all and the chain head's update goes in the same command,
-    /// built with the model's own column names and parameter mappings, so the rows are those EF Core would write.
+    /// Commits <paramref name="audits"/>, chained on <paramref name="chain"/>, in one transaction with
+    /// <paramref name="companions"/> (the rows that go with them, such as access-log entries): the group commit of
+    /// reads (<see cref="ReadAudit{TContext}"/>). Nothing is tracked: the companions, the records and the chain head's
+    /// update go to the database as one command, built with the model's own column names and parameter mappings (so
+    /// the rows are those EF Core would write), then the commit. The writer keeps its chain's head between batches
+    /// (<see cref="ReadAuditChain"/>): the update applies only if the head is still the one it wrote last, so a batch
+    /// is two round trips; when another writer moved the head meanwhile (a write, another instance), nothing of the
+    /// batch stays, and it is sealed again on the head read under lock.
     /// </summary>
-    internal async Task AppendReadsAsync(IReadOnlyList<AuditEvent> audits, CancellationToken cancellationToken)
+    internal async Task AppendReadsAsync(IReadOnlyList<AuditEvent> audits, IReadOnlyList<object> companions, ReadAuditChain chain,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audits);
+        ArgumentNullException.ThrowIfNull(companions);
+        ArgumentNullException.ThrowIfNull(chain);
         if (audits.Count == 0)
         {
             throw new ArgumentException("Nothing to append.", nameof(audits));
         }
-        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        if (ChangeTracker.HasChanges())
-        {
-            await SaveChangesAsync(cancellationToken);
-        }
         var records = audits.Select(NewRecord).ToList();
-        var head = await SealAsync(records, cancellationToken);
-        await using (var command = Database.GetDbConnection().CreateCommand())
+        for (var attempt = 0; ; attempt++)
         {
-            command.Transaction = transaction.GetDbTransaction();
-            AuditInsert.Prepare(this, command, records, head);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var kept = chain.Head;
+            try
+            {
+                await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+                var dbTransaction = transaction.GetDbTransaction();
+                var (sequence, previous) = kept ?? await LockHeadAsync(Database.GetDbConnection(), dbTransaction, chain.ChainId, cancellationToken);
+                var head = Seal(records, chain.ChainId, sequence, previous);
+                await using var command = Database.GetDbConnection().CreateCommand();
+                command.Transaction = dbTransaction;
+                var expected = RowInsert.Prepare(this, command, companions, records, head, sequence);
+                if (await command.ExecuteNonQueryAsync(cancellationToken) != expected)
+                {
+                    // The head moved since this writer last wrote it, and no record collided: nothing stays (the head
+                    // row was not updated, the inserts go with the rollback). Sealed again on the head read under lock.
+                    chain.Head = null;
+                    await transaction.RollbackAsync(cancellationToken);
+                    if (attempt < 3)
+                    {
+                        continue;
+                    }
+                    throw new InvalidOperationException($"Audit chain {chain.ChainId} kept moving; the batch was not written.");
+                }
+                await transaction.CommitAsync(cancellationToken);
+                chain.Head = (head.LastSequence, head.LastHash);
+                return;
+            }
+            catch (DbException) when (kept is not null && attempt < 3)
+            {
+                // Sealed on a kept head that had moved: the records collided with those written meanwhile (a unique
+                // violation on chain and sequence). Again, on the head read under lock; any other error comes back
+                // from that attempt too.
+                chain.Head = null;
+            }
+            catch
+            {
+                chain.Head = null;
+                throw;
+            }
         }
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -227,6 +263,11 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
             _ => new System.Runtime.CompilerServices.StrongBox<int>(_chain ??= Random.Shared.Next(AuditTrail.Chains))).Value;
 
         var (sequence, previous) = await LockHeadAsync(connection, transaction, chain, cancellationToken);
+        return Seal(pending, chain, sequence, previous);
+    }
+
+    private AuditChainHead Seal(List<AuditRecord> pending, int chain, long sequence, byte[] previous)
+    {
         foreach (var record in pending)
         {
             record.ChainId = chain;
@@ -275,50 +316,91 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
 }
 
 /// <summary>The INSERT of a batch of sealed audit records and the UPDATE of their chain's head, as one command.</summary>
-internal static class AuditInsert
+/// <summary>
+/// One command that inserts a read batch's rows and moves its chain head, without change tracking: for each entity
+/// type, one multi-row INSERT whose columns and parameters come from the model (names, type mappings), then the head's
+/// UPDATE, conditional on the head being where the writer left it.
+/// </summary>
+internal static class RowInsert
 {
-    private static readonly string[] Columns =
-    [
-        nameof(AuditRecord.Id), nameof(AuditRecord.ChainId), nameof(AuditRecord.Sequence), nameof(AuditRecord.OccurredAt),
-        nameof(AuditRecord.Actor), nameof(AuditRecord.Action), nameof(AuditRecord.Subject), nameof(AuditRecord.Purpose),
-        nameof(AuditRecord.LegalBasis), nameof(AuditRecord.RequestId), nameof(AuditRecord.Details),
-        nameof(AuditRecord.PreviousHash), nameof(AuditRecord.Hash),
-    ];
+    private sealed record Shape(string Insert, IProperty[] Properties);
 
-    public static void Prepare(DbContext db, DbCommand command, IReadOnlyList<AuditRecord> records, AuditChainHead head)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IEntityType, Shape> Shapes = new();
+
+    /// <returns>The rows the command affects when the head was where expected: every inserted row plus the head.</returns>
+    public static int Prepare(DbContext db, DbCommand command, IReadOnlyList<object> companions, IReadOnlyList<AuditRecord> records,
+        AuditChainHead head, long expectedSequence)
     {
+        var text = new System.Text.StringBuilder();
+        var parameter = 0;
+        foreach (var group in companions.GroupBy(c => c.GetType()))
+        {
+            Append(db, command, text, group.ToList(), ref parameter);
+        }
+        Append(db, command, text, records, ref parameter);
+
         var sql = db.GetService<ISqlGenerationHelper>();
-        var recordType = db.Model.FindEntityType(typeof(AuditRecord))!;
-        var recordTable = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(recordType.GetTableName()!, recordType.GetSchema());
-        var properties = Columns.Select(c => recordType.FindProperty(c)!).ToArray();
-        var text = new System.Text.StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(recordTable.Name, recordTable.Schema)).Append(" (")
-            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(recordTable)!))).Append(") VALUES ");
-        for (var row = 0; row < records.Count; row++)
+        var headType = db.Model.FindEntityType(typeof(AuditChainHead))!;
+        var headTable = StoreObjectIdentifier.Table(headType.GetTableName()!, headType.GetSchema());
+        string Column(string property) => sql.DelimitIdentifier(headType.FindProperty(property)!.GetColumnName(headTable)!);
+        text.Append("UPDATE ").Append(sql.DelimitIdentifier(headTable.Name, headTable.Schema))
+            .Append(" SET ").Append(Column(nameof(AuditChainHead.LastSequence))).Append(" = @hs, ")
+            .Append(Column(nameof(AuditChainHead.LastHash))).Append(" = @hh WHERE ")
+            .Append(Column(nameof(AuditChainHead.ChainId))).Append(" = @hc AND ")
+            .Append(Column(nameof(AuditChainHead.LastSequence))).Append(" = @he");
+        void Add(string name, string property, object value) => command.Parameters.Add(headType.FindProperty(property)!
+            .GetRelationalTypeMapping().CreateParameter(command, name, value, nullable: false));
+        Add("@hs", nameof(AuditChainHead.LastSequence), head.LastSequence);
+        Add("@hh", nameof(AuditChainHead.LastHash), head.LastHash);
+        Add("@hc", nameof(AuditChainHead.ChainId), head.ChainId);
+        Add("@he", nameof(AuditChainHead.LastSequence), expectedSequence);
+        command.CommandText = text.ToString();
+        return companions.Count + records.Count + 1;
+    }
+
+    private static void Append<T>(DbContext db, DbCommand command, System.Text.StringBuilder text, IReadOnlyList<T> rows, ref int parameter)
+        where T : notnull
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var type = db.Model.FindEntityType(rows[0].GetType())
+            ?? throw new InvalidOperationException($"{rows[0].GetType().Name} is not an entity of {db.GetType().Name}.");
+        if (!Shapes.TryGetValue(type, out var shape))
+        {
+            shape = ShapeOf(type, db.GetService<ISqlGenerationHelper>());
+            Shapes.AddOrUpdate(type, shape);
+        }
+        text.Append(shape.Insert);
+        for (var row = 0; row < rows.Count; row++)
         {
             text.Append(row == 0 ? "(" : ", (");
-            for (var column = 0; column < properties.Length; column++)
+            for (var column = 0; column < shape.Properties.Length; column++)
             {
-                var name = $"@a{row}_{column}";
+                var property = shape.Properties[column];
+                var name = "@p" + parameter++.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 text.Append(column == 0 ? name : ", " + name);
-                command.Parameters.Add(properties[column].GetRelationalTypeMapping()
-                    .CreateParameter(command, name, properties[column].GetGetter().GetClrValue(records[row]), properties[column].IsNullable));
+                command.Parameters.Add(property.GetRelationalTypeMapping()
+                    .CreateParameter(command, name, property.GetGetter().GetClrValue(rows[row]), property.IsNullable));
             }
             text.Append(')');
         }
+        text.Append(";\n");
+    }
 
-        var headType = db.Model.FindEntityType(typeof(AuditChainHead))!;
-        var headTable = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(headType.GetTableName()!, headType.GetSchema());
-        var sequence = headType.FindProperty(nameof(AuditChainHead.LastSequence))!;
-        var hash = headType.FindProperty(nameof(AuditChainHead.LastHash))!;
-        var chain = headType.FindProperty(nameof(AuditChainHead.ChainId))!;
-        text.Append(";\nUPDATE ").Append(sql.DelimitIdentifier(headTable.Name, headTable.Schema))
-            .Append(" SET ").Append(sql.DelimitIdentifier(sequence.GetColumnName(headTable)!)).Append(" = @hs, ")
-            .Append(sql.DelimitIdentifier(hash.GetColumnName(headTable)!)).Append(" = @hh WHERE ")
-            .Append(sql.DelimitIdentifier(chain.GetColumnName(headTable)!)).Append(" = @hc");
-        command.Parameters.Add(sequence.GetRelationalTypeMapping().CreateParameter(command, "@hs", head.LastSequence, nullable: false));
-        command.Parameters.Add(hash.GetRelationalTypeMapping().CreateParameter(command, "@hh", head.LastHash, nullable: false));
-        command.Parameters.Add(chain.GetRelationalTypeMapping().CreateParameter(command, "@hc", head.ChainId, nullable: false));
-        command.CommandText = text.ToString();
+    private static Shape ShapeOf(IEntityType type, ISqlGenerationHelper sql)
+    {
+        var table = StoreObjectIdentifier.Table(type.GetTableName()
+            ?? throw new InvalidOperationException($"{type.DisplayName()} has no table."), type.GetSchema());
+        var properties = type.GetProperties().ToArray();
+        if (properties.Any(p => p.IsShadowProperty() || p.GetColumnName(table) is null || (p.ValueGenerated != ValueGenerated.Never && !p.IsPrimaryKey())))
+        {
+            throw new InvalidOperationException($"{type.DisplayName()} has a shadow, unmapped or store-generated property; it cannot be written without tracking.");
+        }
+        var insert = new System.Text.StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))).Append(") VALUES ").ToString();
+        return new Shape(insert, properties);
     }
 }
 

@@ -276,6 +276,34 @@ public abstract class PlatformTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task A_read_batch_sealed_on_a_head_that_moved_is_sealed_again_and_the_chain_stays_intact()
+    {
+        var before = await App.VerifyAuditAsync();
+        var chain = Random.Shared.Next(16);
+        // Two writers on one chain: each keeps the head it wrote last, so the first one's is stale after the second one wrote.
+        var first = new ReadAuditChain(chain);
+        var second = new ReadAuditChain(chain);
+        Task Append(ReadAuditChain writer, string action) => App.WithPlatformDbAsync(async db =>
+        {
+            await db.AppendReadsAsync([new AuditEvent("officer:test", action, "testing"), new AuditEvent("officer:test", action, "testing")], [], writer,
+                CancellationToken.None);
+            return 0;
+        });
+
+        await Append(first, "test.read.first");
+        await Append(second, "test.read.second");
+        await Append(first, "test.read.stale");
+
+        var after = await App.VerifyAuditAsync();
+        Assert.True(after.Intact, string.Join("\n", after.Findings.Select(f => f.Message)));
+        Assert.Equal(before.RecordsChecked + 6, after.RecordsChecked);
+        var sequences = await App.WithPlatformDbAsync(db => db.AuditRecords.Where(r => r.ChainId == chain && r.Action.StartsWith("test.read."))
+            .OrderByDescending(r => r.Sequence).Take(6).Select(r => new { r.Sequence, r.Action }).ToListAsync());
+        Assert.Equal(["test.read.stale", "test.read.stale", "test.read.second", "test.read.second"], sequences.Take(4).Select(s => s.Action));
+        Assert.Equal(first.Head!.Value.Sequence, sequences[0].Sequence);
+    }
+
+    [Fact]
     public async Task Verify_names_an_edited_row()
     {
         await TamperingAsync(async () =>
