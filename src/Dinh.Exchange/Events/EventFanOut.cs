@@ -49,7 +49,7 @@ internal sealed class EventFanOut(ExchangeDbContext db, RegistryChangeFeed feed,
         foreach (var change in changes)
         {
             var payload = EventMessage.From(change).ToJson();
-            foreach (var subscriber in subscribers.Where(s => kinds.TryGetValue(s.MemberId, out var k) && k.Contains(change.Kind)))
+            foreach (var subscriber in subscribers.Where(s => kinds.TryGetValue(s.MemberId, out var k) && RegistryChangeFeed.Covers(k, change.Kind)))
             {
                 db.Deliveries.Add(new Delivery
                 {

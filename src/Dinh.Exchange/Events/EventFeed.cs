@@ -73,7 +73,7 @@ internal static class EventFeed
             foreach (var change in changes)
             {
                 cursor = change.Sequence;
-                if (entitlement.Fields.Contains(change.Kind))
+                if (RegistryChangeFeed.Covers(entitlement.Fields, change.Kind))
                 {
                     page.Add(EventMessage.From(change));
                     recorder.Record(caller.Member, change.CitizenId, AccessRecorder.Event, "exchange.event.read", caller.Purpose, caller.CaseReference,

@@ -10,7 +10,8 @@ namespace Dinh.Registry.Changes;
 /// <summary>
 /// Derives the published changes from what a unit of work is about to save, so that every path writing the
 /// registry (API, pages, other modules calling registry code in-process) publishes without remembering to:
-/// a registered birth or death event, a residence added for a citizen who already existed, a name that changed.
+/// a registered birth or death event, the cancellation of a death, a residence added for a citizen who already
+/// existed, a name that changed.
 /// A citizen created in the same unit of work (a birth, a seed, an import) publishes only its birth event.
 /// </summary>
 internal static class RegistryChangeCapture
@@ -20,7 +21,17 @@ internal static class RegistryChangeCapture
     public const string Residence = "residence";
     public const string Name = "name";
 
-    public static readonly IReadOnlyList<string> Kinds = [Birth, Death, Residence, Name];
+    /// <summary>A death registered in error was cancelled: the citizen is living. Delivered wherever <see cref="Death"/> is granted.</summary>
+    public const string DeathCancelled = "death-cancelled";
+
+    public static readonly IReadOnlyList<string> Kinds = [Birth, Death, DeathCancelled, Residence, Name];
+
+    /// <summary>
+    /// Whether a member granted <paramref name="granted"/> event kinds receives a change of <paramref name="kind"/>:
+    /// a member told of a death (a pension stopped, an account frozen) is told of its cancellation too.
+    /// </summary>
+    public static bool Covers(IReadOnlySet<string> granted, string kind) =>
+        granted.Contains(kind) || (kind == DeathCancelled && granted.Contains(Death));
 
     public static void Capture(RegistryDbContext db, DateTimeOffset now)
     {
@@ -55,6 +66,15 @@ internal static class RegistryChangeCapture
                 changes.Add(Change(Death, e.CitizenId, e.OccurredOn, now, new Dictionary<string, string?>
                 {
                     ["dateOfDeath"] = e.OccurredOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    ["registrationUnitCode"] = e.RegistrationUnitCode,
+                }));
+            }
+            else if (e.Kind == CivilStatusEventKind.DeathCancelled)
+            {
+                var citizen = db.ChangeTracker.Entries<Citizen>().FirstOrDefault(c => c.Entity.Id == e.CitizenId);
+                changes.Add(Change(DeathCancelled, e.CitizenId, e.OccurredOn, now, new Dictionary<string, string?>
+                {
+                    ["cancelledDateOfDeath"] = citizen?.Property(c => c.DateOfDeath).OriginalValue?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                     ["registrationUnitCode"] = e.RegistrationUnitCode,
                 }));
             }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dinh.Registry.Contracts;
 
-/// <summary>A published registry change: <see cref="Kind"/> is birth, death, residence or name; <see cref="Data"/> its own fields.</summary>
+/// <summary>A published registry change: <see cref="Kind"/> is birth, death, death-cancelled, residence or name; <see cref="Data"/> its own fields.</summary>
 public sealed record RegistryChangeEvent(long Sequence, Guid EventId, string Kind, Guid CitizenId, string PersonalIdNumber, DateOnly OccurredOn,
     DateTimeOffset RecordedAt, IReadOnlyDictionary<string, string?> Data);
 
@@ -18,6 +18,9 @@ public sealed record RegistryChangeEvent(long Sequence, Guid EventId, string Kin
 public sealed class RegistryChangeFeed(RegistryDbContext db)
 {
     public static IReadOnlyList<string> Kinds => RegistryChangeCapture.Kinds;
+
+    /// <inheritdoc cref="RegistryChangeCapture.Covers"/>
+    public static bool Covers(IReadOnlySet<string> granted, string kind) => RegistryChangeCapture.Covers(granted, kind);
 
     // The head row is updated first: on PostgreSQL that locks it (sequencers on other instances wait), on SQLite
     // it takes the database's write lock before anything is read.

@@ -20,7 +20,7 @@ public sealed record CancelDeathRequest(Guid CitizenId, int? Version, string? Pu
 /// is a civil-status event of its own (the death event stays, as history), and the modules that acted on the death are
 /// told after the commit (the identity module lifts the automatic lock of the e-ID account, Decree 69/2024 Art. 15).
 /// What the death ended — residence, household membership, marriage — is not restored: each is re-registered under its
-/// own procedure. The change feed publishes no event for it yet (docs/exchange.md lists the kinds it does publish).
+/// own procedure. The change feed publishes it as `death-cancelled` to every member granted `death` events.
 /// </summary>
 internal static class CancelDeath
 {

@@ -205,7 +205,7 @@ public abstract class ExchangeTests(DinhApp fixture)
     }
 
     [Fact]
-    public async Task The_pull_feed_gives_births_deaths_and_name_changes_once_each_in_order_filtered_by_the_grant()
+    public async Task The_pull_feed_gives_births_deaths_their_cancellations_and_name_changes_once_each_in_order_filtered_by_the_grant()
     {
         var app = fixture.Require();
         using var member = await ExchangeDriver.RegisterMemberAsync(app, "BHXHFEED");
@@ -235,12 +235,22 @@ public abstract class ExchangeTests(DinhApp fixture)
         {
             Assert.Equal(HttpStatusCode.OK, death.StatusCode);
         }
+        // A death registered in error and cancelled: the member granted deaths is told of the cancellation too.
+        using (var cancelled = await officer.PostAsJsonAsync("/api/registry/events/deaths/cancel", new
+        {
+            citizenId = born.GetProperty("id").GetGuid(), version = born.GetProperty("version").GetInt32() + 2, purpose = RegistryDriver.Purpose,
+            legalBasis = "Quyết định hủy việc đăng ký khai tử số 3/QĐ-UBND",
+        }))
+        {
+            Assert.True(cancelled.IsSuccessStatusCode, await cancelled.Content.ReadAsStringAsync());
+        }
 
         var (page, body) = await ExchangeDriver.GetAsync(client, $"/api/exchange/events?after={cursor}&limit=10");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var events = body.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("personalIdNumber").GetString() == number).ToList();
-        Assert.Equal(["birth", "death"], events.Select(e => e.GetProperty("kind").GetString()));
+        Assert.Equal(["birth", "death", "death-cancelled"], events.Select(e => e.GetProperty("kind").GetString()));
         Assert.Equal("2026-03-01", events[1].GetProperty("data").GetProperty("dateOfDeath").GetString());
+        Assert.Equal("2026-03-01", events[2].GetProperty("data").GetProperty("cancelledDateOfDeath").GetString());
         Assert.True(events[0].GetProperty("sequence").GetInt64() < events[1].GetProperty("sequence").GetInt64());
         var next = body.GetProperty("next").GetInt64();
         var (again, againBody) = await ExchangeDriver.GetAsync(client, $"/api/exchange/events?after={next}");
@@ -251,9 +261,9 @@ public abstract class ExchangeTests(DinhApp fixture)
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var feed = scope.ServiceProvider.GetRequiredService<Dinh.Registry.Contracts.RegistryChangeFeed>();
         var all = await feed.ReadAsync(cursor, 1000, CancellationToken.None);
-        Assert.Equal(["birth", "name", "death"], all.Where(c => c.PersonalIdNumber == number).Select(c => c.Kind));
+        Assert.Equal(["birth", "name", "death", "death-cancelled"], all.Where(c => c.PersonalIdNumber == number).Select(c => c.Kind));
         var (log, _) = await RecordsAsync(app, born.GetProperty("id").GetGuid());
-        Assert.Equal(2, log.Count(e => e.Kind == "event" && e.MemberIdentifier == member.Identifier));
+        Assert.Equal(3, log.Count(e => e.Kind == "event" && e.MemberIdentifier == member.Identifier));
     }
 
     [Fact]
