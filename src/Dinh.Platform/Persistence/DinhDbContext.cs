@@ -315,7 +315,6 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
     }
 }
 
-/// <summary>The INSERT of a batch of sealed audit records and the UPDATE of their chain's head, as one command.</summary>
 /// <summary>
 /// One command that inserts a read batch's rows and moves its chain head, without change tracking: for each entity
 /// type, one multi-row INSERT whose columns and parameters come from the model (names, type mappings), then the head's

@@ -32,4 +32,16 @@ public sealed class ModelTests
                 $"{provider} {db.GetType().Name}: the model has changes without a migration; run dotnet run --project src/Dinh.Migrations.Designer -- add <Name>");
         }
     }
+
+    [Theory]
+    [InlineData("Host=db;Database=dinh", 64)]
+    [InlineData("Host=db;Database=dinh;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;Database=dinh;MaxAutoPrepare=10", 10)]
+    public void PostgreSQL_prepares_repeated_statements_unless_the_connection_string_says_otherwise(string connectionString, int prepared)
+    {
+        var effective = new DatabaseOptions { Provider = "Postgres", ConnectionString = connectionString }.EffectiveConnectionString;
+
+        Assert.Equal(prepared, new Npgsql.NpgsqlConnectionStringBuilder(effective).MaxAutoPrepare);
+        Assert.Equal("db", new Npgsql.NpgsqlConnectionStringBuilder(effective).Host);
+    }
 }
