@@ -59,10 +59,8 @@ internal static class SearchCitizens
             }
             else
             {
-                var value = number.Value;
-                query = query.Where(c => db.IdNumbers.Any(n => n.CitizenId == c.Id && n.Number == value));
+                lookup = number;
             }
-            lookup = number;
         }
         else if (!string.IsNullOrWhiteSpace(search.Name))
         {
@@ -118,6 +116,12 @@ internal static class SearchCitizens
         }
         else
         {
+            if (lookup is { } past)
+            {
+                // Only a page past the first (always empty) comes here: kept on the general path so paging stays uniform.
+                var value = past.Value;
+                query = query.Where(c => db.IdNumbers.Any(n => n.CitizenId == c.Id && n.Number == value));
+            }
             if (communes is not null)
             {
                 query = query.Where(c => db.Residences.Any(r => r.CitizenId == c.Id && r.EndedOn == null && communes.Contains(r.UnitCode))
