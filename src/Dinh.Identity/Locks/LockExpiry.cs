@@ -1,9 +1,9 @@
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Contracts;
 using Dinh.Identity.Persistence;
+using Dinh.Platform.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Dinh.Identity.Locks;
@@ -13,9 +13,9 @@ namespace Dinh.Identity.Locks;
 /// account is unlocked in a unit of work of its own, guarded by its concurrency stamp, so two instances lifting the same
 /// lock write one unlock; the sign-in also lifts an ended lock, so the interval never keeps a citizen out.
 /// </summary>
-internal sealed partial class LockExpiry(IServiceScopeFactory scopes, TimeProvider clock, ILogger<LockExpiry> logger) : BackgroundService
+internal sealed partial class LockExpiry(IServiceScopeFactory scopes, TimeProvider clock, ILogger<LockExpiry> logger) : PeriodicJob(clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan Every = TimeSpan.FromMinutes(5);
     private const int Batch = 100;
 
     /// <summary>One pass: every police lock whose end date is on or before the day of <paramref name="now"/>; returns how many were lifted.</summary>
@@ -46,35 +46,16 @@ internal sealed partial class LockExpiry(IServiceScopeFactory scopes, TimeProvid
         return lifted;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => Every;
+
+    protected override async Task RunPassAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
+        if (await LiftDueAsync(now, cancellationToken) is > 0 and var lifted)
         {
-            try
-            {
-                if (await LiftDueAsync(clock.GetUtcNow(), stoppingToken) is > 0 and var lifted)
-                {
-                    LogLifted(logger, lifted);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The next pass retries; a database that is down now must not stop the server.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, ex.GetType().Name);
-            }
+            LogLifted(logger, lifted);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lifted {Count} police locks that reached their end date")]
     private static partial void LogLifted(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifting ended locks failed ({Error}); the next pass retries")]
-    private static partial void LogFailed(ILogger logger, string error);
 }

@@ -1,7 +1,7 @@
 using Dinh.Identity.Persistence;
+using Dinh.Platform.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
 
@@ -13,9 +13,9 @@ namespace Dinh.Identity.Oidc;
 /// client-assertion replay rows among them — a day after their creation, and one-time codes (with the registration
 /// data they carry) a day after they expired. Login history and sessions are kept: the citizen reads them.
 /// </summary>
-internal sealed partial class ProviderPruning(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ProviderPruning> logger) : BackgroundService
+internal sealed partial class ProviderPruning(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ProviderPruning> logger) : PeriodicJob(clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan Every = TimeSpan.FromHours(1);
     public static readonly TimeSpan Grace = TimeSpan.FromDays(1);
 
     public sealed record Pruned(long Tokens, long Authorizations, int OneTimeCodes);
@@ -34,33 +34,14 @@ internal sealed partial class ProviderPruning(IServiceScopeFactory scopes, TimeP
         return new Pruned(tokens, authorizations, codes);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => Every;
+
+    protected override async Task RunPassAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            try
-            {
-                var pruned = await PruneAsync(clock.GetUtcNow(), stoppingToken);
-                LogPruned(logger, pruned.Tokens, pruned.Authorizations, pruned.OneTimeCodes);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The next pass retries; a database that is down now must not stop the server.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, ex.GetType().Name);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        var pruned = await PruneAsync(now, cancellationToken);
+        LogPruned(logger, pruned.Tokens, pruned.Authorizations, pruned.OneTimeCodes);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Tokens} tokens, {Authorizations} authorizations and {Codes} one-time codes")]
     private static partial void LogPruned(ILogger logger, long tokens, long authorizations, int codes);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning failed ({Error}); the next pass retries")]
-    private static partial void LogFailed(ILogger logger, string error);
 }
