@@ -2,10 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Dinh.Identity;
+using Dinh.Identity.Accounts;
 using Microsoft.AspNetCore.Identity;
 
-// dinh-login-bench hash  --seconds S [--threads N] [--iterations 210000]
-//   N threads (default: the CPU count) verify one PasswordHasher V3 hash (PBKDF2-HMAC-SHA512) for S seconds.
+// dinh-login-bench hash  --seconds S [--threads N] [--memory-kib 19456] [--passes 2]
+//   N threads (default: the CPU count) verify one password hash for S seconds, with the hasher Dinh's server uses
+//   (Argon2idPasswordHasher, ADR 0022) and the same parameters (defaults: PasswordHashOptions').
 // dinh-login-bench login --url http://127.0.0.1:PORT --login L --password P --seconds S [--clients C]
 //   C clients, each a fresh session per login: GET /account/login (antiforgery cookie + form token), then POST the
 //   form; success is a 302. Everything else is counted and the first such body is printed.
@@ -19,7 +22,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Dinh.LoginBench hash --seconds S [--threads N] [--iterations 210000]");
+    Console.Error.WriteLine("usage: Dinh.LoginBench hash --seconds S [--threads N] [--memory-kib 19456] [--passes 2]");
     Console.Error.WriteLine("       Dinh.LoginBench login --url URL --login L --password P --seconds S [--clients C]");
     return 2;
 }
@@ -41,8 +44,15 @@ static int Hash(Dictionary<string, string> o)
 {
     var seconds = Int(o, "seconds", 10);
     var threads = Int(o, "threads", Environment.ProcessorCount);
-    var hasher = new PasswordHasher<object>(Microsoft.Extensions.Options.Options.Create(
-        new PasswordHasherOptions { IterationCount = Int(o, "iterations", 210_000) }));
+    var defaults = new PasswordHashOptions();
+    using var hasher = new Argon2idPasswordHasher<object>(
+        Microsoft.Extensions.Options.Options.Create(new PasswordHashOptions
+        {
+            MemoryKiB = Int(o, "memory-kib", defaults.MemoryKiB),
+            Passes = Int(o, "passes", defaults.Passes),
+            MaxConcurrent = threads,
+        }),
+        Microsoft.Extensions.Options.Options.Create(IdentitySetup.HasherOptions));
     const string password = "cong-dan-demo-2026";
     var hash = hasher.HashPassword(new object(), password);
     if (hasher.VerifyHashedPassword(new object(), hash, password) != PasswordVerificationResult.Success)

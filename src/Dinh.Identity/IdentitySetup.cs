@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Dinh.Identity;
@@ -20,8 +21,8 @@ namespace Dinh.Identity;
 public static class IdentitySetup
 {
     /// <summary>
-    /// PBKDF2-HMAC-SHA512 (Identity's V3 format) at OWASP's 2023 figure of 210,000 iterations; hashes made with fewer
-    /// are upgraded at the next successful sign-in.
+    /// PBKDF2-HMAC-SHA512 (Identity's V3 format) at OWASP's 2023 figure of 210,000 iterations: how passwords were hashed
+    /// before Argon2id (ADR 0022). Such hashes still verify, and are replaced at the next successful sign-in.
     /// </summary>
     public static PasswordHasherOptions HasherOptions { get; } = new() { IterationCount = 210_000 };
 
@@ -30,6 +31,10 @@ public static class IdentitySetup
         ArgumentNullException.ThrowIfNull(environment);
         services.AddDinhDbContext<AccountsDbContext>();
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = HasherOptions.IterationCount);
+        services.AddOptions<PasswordHashOptions>().BindConfiguration(PasswordHashOptions.Section)
+            .Validate(o => o.IsStrongEnough, "Dinh:Identity:PasswordHash is weaker than OWASP's Argon2id minimum: MemoryKiB must be at least 7168 and MemoryKiB x Passes at least 35840 (the default is 19456 x 2).")
+            .Validate(o => o.MaxConcurrent is >= 1 and <= 1024, "Dinh:Identity:PasswordHash:MaxConcurrent must be between 1 and 1024.")
+            .ValidateOnStart();
         services.AddIdentityCore<Account>(options =>
             {
                 options.User.RequireUniqueEmail = false;
@@ -48,6 +53,8 @@ public static class IdentitySetup
             .AddUserStore<Microsoft.AspNetCore.Identity.EntityFrameworkCore.UserOnlyStore<Account, AccountsDbContext, Guid>>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<TotpSecondFactor>(TokenOptions.DefaultAuthenticatorProvider);
+        services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<Account>, Argon2idPasswordHasher<Account>>());
+        services.AddSingleton<UnknownLoginHash>();
         services.AddAuthentication(AccountCookie.Scheme).AddCookie(AccountCookie.Scheme, AccountCookie.Configure);
         services.AddAuthorizationBuilder()
             .AddPolicy(IdentityPolicies.Administrator, p => p.AddAuthenticationSchemes(AccountCookie.Scheme).RequireRole(AccountCookie.AdministratorRole));

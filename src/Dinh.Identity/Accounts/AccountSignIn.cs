@@ -25,11 +25,9 @@ public enum SignInFailure
 /// checked, so the lock itself is not an oracle for the password.
 /// </summary>
 public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers,
-    IPasswordHasher<Account> hasher, TimeProvider clock, RecentSessionChecks recentSessions, Contracts.IWorkingDayCalendar calendar)
+    IPasswordHasher<Account> hasher, UnknownLoginHash unknownLogin, TimeProvider clock, RecentSessionChecks recentSessions,
+    Contracts.IWorkingDayCalendar calendar)
 {
-    // A real hash of a random password, so unknown logins take as long as known ones.
-    private static readonly Lazy<string> DummyHash = new(() =>
-        new PasswordHasher<Account>(Microsoft.Extensions.Options.Options.Create(IdentitySetup.HasherOptions)).HashPassword(new Account(), Guid.NewGuid().ToString()));
 
     public async Task<(Account? Account, SignInFailure Failure)> CheckAsync(string? login, string? password, string? code, HttpContext http)
     {
@@ -39,12 +37,12 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
         var account = login.Length is > 0 and <= 256 ? await users.FindByNameAsync(login) : null;
         if (account is null || account.PasswordHash is null)
         {
-            hasher.VerifyHashedPassword(new Account(), DummyHash.Value, password);
+            hasher.VerifyHashedPassword(new Account(), unknownLogin.Value, password);
             return (null, SignInFailure.Invalid);
         }
         if (await users.IsLockedOutAsync(account))
         {
-            hasher.VerifyHashedPassword(account, DummyHash.Value, password);
+            hasher.VerifyHashedPassword(account, unknownLogin.Value, password);
             await RecordAsync(account, LoginOutcome.LockedOut, http);
             return (account, SignInFailure.LockedOut);
         }

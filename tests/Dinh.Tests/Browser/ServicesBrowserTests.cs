@@ -35,6 +35,8 @@ public sealed class ServicesBrowserTests(BrowserApp browser) : IClassFixture<Bro
         await mother.Page.GetByRole(AriaRole.Button, new() { Name = "Nộp hồ sơ" }).ClickAsync();
         await Expect(mother.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Hồ sơ của tôi");
         await Expect(mother.Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Mã hồ sơ");
+        // The receipt names the appointment: the bundle's due day, as "my dossiers" lists it.
+        await Expect(mother.Page.GetByRole(AriaRole.Status)).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Ngày hẹn trả kết quả: \d{4}-\d{2}-\d{2}\."));
 
         await ProcessStepAsync(ServicesDriver.CivilStatusBaDinh, "Đăng ký khai sinh");
         await ProcessStepAsync(ServicesDriver.PoliceBaDinh, "Đăng ký thường trú");
