@@ -81,7 +81,7 @@ phase "migrated, seeded $citizens citizens"
 
 # The applicants: living women aged 20-40 with a permanent residence (a household), as many as there are bundles (each
 # submits one birth bundle; all of them share the certificate requests). Their e-ID accounts (level 1, what online
-# submission needs) are written straight into the accounts table with one real PasswordHasher V3 hash: registering
+# submission needs) are written straight into the accounts table with one real hash from Dinh's hasher: registering
 # each through the SMS code would only measure the setup. Each then signs in through the login form.
 hash=$("${client[@]}" hash --password "$password")
 year=$(date -u +%Y)

@@ -6,11 +6,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Identity;
 
 // Load client of bench/run-services.sh; every request goes through Dinh's HTTP API as a signed-in person.
 // Dinh.ServicesBench hash --password P
-//   Prints a PasswordHasher V3 hash (PBKDF2-HMAC-SHA512, 210,000 iterations, what Dinh uses) for the seeded accounts.
+//   Prints a hash made by Dinh's own hasher (Argon2id with its default parameters, ADR 0022) for the seeded accounts.
 // Dinh.ServicesBench run --url URL --citizens FILE --password P --officers FILE --dossiers N --bundles B --clients C --unit CODE
 //   FILE of citizens: one personal ID number per line (each with a citizen account and a permanent residence).
 //   FILE of officers: `login password totp-key` per line, one per agency of the birth bundle.
@@ -48,7 +47,9 @@ static Dictionary<string, string> Options(string[] args)
 
 static int Hash(Dictionary<string, string> o)
 {
-    var hasher = new PasswordHasher<object>(Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions { IterationCount = 210_000 }));
+    using var hasher = new Dinh.Identity.Accounts.Argon2idPasswordHasher<object>(
+        Microsoft.Extensions.Options.Options.Create(new Dinh.Identity.Accounts.PasswordHashOptions()),
+        Microsoft.Extensions.Options.Options.Create(Dinh.Identity.IdentitySetup.HasherOptions));
     Console.WriteLine(hasher.HashPassword(new object(), o["password"]));
     return 0;
 }
