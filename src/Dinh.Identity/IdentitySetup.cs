@@ -67,7 +67,10 @@ public static class IdentitySetup
         services.AddScoped<Dinh.Identity.Contracts.SignedInCitizens>();
         services.AddScoped<ClientRegistration>();
         services.AddScoped<Contracts.SystemClients>();
-        services.AddScoped<ICitizenLifeEvents, AccountsFollowRegistry>();
+        services.AddScoped<AccountsFollowRegistry>();
+        services.AddScoped<ICitizenLifeEvents>(sp => sp.GetRequiredService<AccountsFollowRegistry>());
+        services.AddSingleton<GuardianshipExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<GuardianshipExpiry>());
         services.AddScoped<Locks.LockRequests>();
         services.AddScoped<StaffTotpReset>();
         services.AddSingleton<Locks.LockExpiry>();

@@ -20,4 +20,10 @@ public sealed class Guardianships(RegistryDbContext db)
         await db.Guardianships.AsNoTracking().Where(g => g.GuardianId == guardianId).OrderBy(g => g.StartsOn)
             .Select(g => new GuardianshipLink(g.Id, g.WardId, g.GuardianId, g.StartsOn, g.EndsOn, g.LegalBasis))
             .ToListAsync(cancellationToken);
+
+    /// <summary>The guardianships whose last day (<see cref="GuardianshipLink.EndsOn"/>) falls from <paramref name="from"/> through <paramref name="through"/>.</summary>
+    public async Task<IReadOnlyList<GuardianshipLink>> EndedAsync(DateOnly from, DateOnly through, CancellationToken cancellationToken) =>
+        await db.Guardianships.AsNoTracking().Where(g => g.EndsOn != null && g.EndsOn >= from && g.EndsOn <= through).OrderBy(g => g.EndsOn)
+            .Select(g => new GuardianshipLink(g.Id, g.WardId, g.GuardianId, g.StartsOn, g.EndsOn, g.LegalBasis))
+            .ToListAsync(cancellationToken);
 }

@@ -90,6 +90,72 @@ public abstract class GuardianTests(DinhApp fixture)
             r.Action == "registry.guardianship.ended" && r.Subject == $"citizen:{RegistryDriver.Id(current)}")));
         Assert.Equal(1, await app.WithPlatformDbAsync(db => db.AuditRecords.CountAsync(r => r.Action == "account.guardian-unlinked"
             && r.Subject == $"account:{wardAccount.Id}" && r.LegalBasis == "Quyết định chấm dứt giám hộ số 3/QĐ-UBND; Decree 69/2024 Art. 7")));
+        await AssertReleasedAsync(app, wardAccount, current);
+    }
+
+    [Fact]
+    public async Task A_guardianship_that_reaches_its_last_day_releases_the_ward_and_a_new_guardian_takes_the_account_over()
+    {
+        var app = fixture.Require();
+        var former = await CitizenAccounts.CreateAsync(app, AssuranceLevel.Level2);
+        var next = await CitizenAccounts.CreateAsync(app, AssuranceLevel.Level2);
+        var registry = new RegistryDriver(app);
+        using var clerk = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
+        var (ward, wardName) = await WardAsync(clerk, "2017-10-11");
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        var lastDay = today.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using (var registered = await GuardianshipAsync(clerk, ward, former.CitizenId, startsOn: "2025-01-01", endsOn: lastDay))
+        {
+            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        }
+        using var formerBrowser = await AccountsDriver.SignInCitizenAsync(app, former);
+        using (var created = await RegisterChildAsync(formerBrowser, ward, wardName, "2017-10-11"))
+        {
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        }
+        var job = app.Factory.Services.GetRequiredService<GuardianshipExpiry>();
+
+        // Still in effect on its last day: nothing to release. The day after: released, once.
+        Assert.Equal(0, await job.ReleaseEndedAsync(TimeProvider.System.GetUtcNow().AddDays(2), CancellationToken.None));
+        Assert.Equal(former.AccountId, (await AccountOfAsync(app, RegistryDriver.Id(ward)))!.GuardianAccountId);
+        Assert.Equal(1, await job.ReleaseEndedAsync(TimeProvider.System.GetUtcNow().AddDays(3), CancellationToken.None));
+        Assert.Equal(0, await job.ReleaseEndedAsync(TimeProvider.System.GetUtcNow().AddDays(3), CancellationToken.None));
+        var released = (await AccountOfAsync(app, RegistryDriver.Id(ward)))!;
+        Assert.Null(released.GuardianAccountId);
+        await AssertReleasedAsync(app, released, ward);
+
+        // The new guardian, registered by the commune, takes the released account over with a password of their own.
+        using (var registered = await GuardianshipAsync(clerk, ward, next.CitizenId, startsOn: today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), endsOn: null))
+        {
+            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        }
+        using var nextBrowser = await AccountsDriver.SignInCitizenAsync(app, next);
+        using (var takenOver = await RegisterChildAsync(nextBrowser, ward, wardName, "2017-10-11"))
+        {
+            Assert.Equal(HttpStatusCode.OK, takenOver.StatusCode);
+        }
+        var account = (await AccountOfAsync(app, RegistryDriver.Id(ward)))!;
+        Assert.Equal(released.Id, account.Id);
+        Assert.Equal(next.AccountId, account.GuardianAccountId);
+        Assert.NotNull(account.PasswordHash);
+        Assert.Equal(1, await app.WithPlatformDbAsync(db => db.AuditRecords.CountAsync(r =>
+            r.Action == "account.taken-over.by-guardian" && r.Subject == $"account:{account.Id}")));
+        // The former guardian cannot take it back: the account is linked again.
+        using var again = await RegisterChildAsync(formerBrowser, ward, wardName, "2017-10-11");
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+    }
+
+    /// <summary>A released ward's account keeps nothing of the former guardian's: no password, no contact details, no session.</summary>
+    private static async Task AssertReleasedAsync(DinhApp app, Account ward, JsonElement citizen)
+    {
+        Assert.Null(ward.PasswordHash);
+        Assert.Null(ward.PhoneNumber);
+        Assert.False(ward.PhoneNumberConfirmed);
+        using var browser = app.CreateClient();
+        using var login = await AccountsDriver.PostLoginAsync(browser, citizen.GetProperty("personalIdNumber").GetString()!, "mat-khau-cua-con-2026");
+        Assert.NotEqual(HttpStatusCode.Redirect, login.StatusCode);
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Sessions.AnyAsync(s => s.AccountId == ward.Id && s.RevokedAt == null));
     }
 
     [Fact]

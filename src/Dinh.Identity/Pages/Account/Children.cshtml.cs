@@ -62,9 +62,27 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
         {
             return Fail(text["Children.TooOld"]);
         }
-        if (await db.Accounts.AnyAsync(a => a.CitizenId == child.Id, HttpContext.RequestAborted))
+        var basis = child.IsChildOf(parent) ? "parent" : $"guardianship {guardianship!.Id}: {guardianship.LegalBasis}";
+        if (await db.Accounts.FirstOrDefaultAsync(a => a.CitizenId == child.Id, HttpContext.RequestAborted) is { } existing)
         {
-            return Fail(text["Children.Exists"]);
+            // An account released when its guardianship ended (no guardian, no password: AccountsFollowRegistry) is
+            // taken over by the parent or the new guardian; any other existing account is refused.
+            if (existing.GuardianAccountId is not null || existing.PasswordHash is not null || existing.Kind != AccountKind.Citizen)
+            {
+                return Fail(text["Children.Exists"]);
+            }
+            (existing.GuardianAccountId, existing.PhoneNumber, existing.PhoneNumberConfirmed) = (me.Id, me.PhoneNumber, me.PhoneNumberConfirmed);
+            db.Audit(IdentityAudit.Of($"account:{me.Id}", "account.taken-over.by-guardian", $"account:{existing.Id}",
+                "an account released when its guardianship ended, taken over by a parent or guardian", "Decree 69/2024 Art. 7",
+                HttpContext.TraceIdentifier, basis));
+            var added = await users.AddPasswordAsync(existing, password);
+            if (!added.Succeeded)
+            {
+                return Fail(PasswordErrors.Describe(added, text));
+            }
+            Message = text["Children.Created"];
+            await LoadAsync();
+            return Page();
         }
         var account = new Accounts.Account
         {
@@ -72,7 +90,7 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
             GuardianAccountId = me.Id, CreatedAt = now, PhoneNumber = me.PhoneNumber, PhoneNumberConfirmed = me.PhoneNumberConfirmed, LockoutEnabled = true,
         };
         db.Audit(IdentityAudit.Of($"account:{me.Id}", "account.registered.by-guardian", $"citizen:{child.Id}", "registration of a child under 14",
-            "Decree 69/2024 Art. 7", HttpContext.TraceIdentifier, child.IsChildOf(parent) ? "parent" : $"guardianship {guardianship!.Id}: {guardianship.LegalBasis}"));
+            "Decree 69/2024 Art. 7", HttpContext.TraceIdentifier, basis));
         var result = await users.CreateAsync(account, password);
         if (!result.Succeeded)
         {
