@@ -75,14 +75,7 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
             db.Audit(IdentityAudit.Of($"account:{me.Id}", "account.taken-over.by-guardian", $"account:{existing.Id}",
                 "an account released when its guardianship ended, taken over by a parent or guardian", "Decree 69/2024 Art. 7",
                 HttpContext.TraceIdentifier, basis));
-            var added = await users.AddPasswordAsync(existing, password);
-            if (!added.Succeeded)
-            {
-                return Fail(PasswordErrors.Describe(added, text));
-            }
-            Message = text["Children.Created"];
-            await LoadAsync();
-            return Page();
+            return await LinkedAsync(await users.AddPasswordAsync(existing, password));
         }
         var account = new Accounts.Account
         {
@@ -91,7 +84,12 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
         };
         db.Audit(IdentityAudit.Of($"account:{me.Id}", "account.registered.by-guardian", $"citizen:{child.Id}", "registration of a child under 14",
             "Decree 69/2024 Art. 7", HttpContext.TraceIdentifier, basis));
-        var result = await users.CreateAsync(account, password);
+        return await LinkedAsync(await users.CreateAsync(account, password));
+    }
+
+    /// <summary>The child's account created or taken over, or the password refused (nothing saved then).</summary>
+    private async Task<IActionResult> LinkedAsync(IdentityResult result)
+    {
         if (!result.Succeeded)
         {
             return Fail(PasswordErrors.Describe(result, text));
