@@ -24,6 +24,8 @@
 #   PEER_NODE                        the node binary for the peer (default: the Node.js 22 that package-lock.json pins)
 #   DINH_BENCH_DINH_PORT (55601)     port for a dinh that start_dinh starts
 #   DINH_BENCH_PG_PORT (55610)       port of the throw-away PostgreSQL that start_dinh starts
+#   DINH_BENCH_DINH_DLL (none)       a published dinh.dll to start instead of publishing src (an A/B against another
+#                                    build: publish it once with `dotnet publish src/Dinh.Server -c Release -o DIR`)
 #   DINH_ASSERTION_TYP (client-authentication+jwt)  `typ` of dinh's assertions: OpenIddict 7 refuses `JWT` (ID2089)
 #   PEER_ASSERTION_TYP (JWT)         `typ` of the peer's assertions
 # The Dinh side: by default start_dinh below publishes and starts one; see "Dinh side" below.
@@ -100,11 +102,17 @@ start_dinh() {
   # loopback only (src/Dinh.Server/Hosting/TransportSecurity.cs); Dinh__Oidc__RequireHttps=false lets OpenIddict
   # answer on http:// for this bench only.
   command -v dotnet >/dev/null || { dinh_skipped="dotnet is missing"; return 1; }
-  echo "run-token: publishing dinh (Release) to bench/out/dinh-release…" >&2
-  timeout 900 dotnet publish "$root/src/Dinh.Server/Dinh.Server.csproj" -c Release -o "$out/dinh-release" --nologo -v q >"$work/publish.log" 2>&1 \
-    || { cat "$work/publish.log" >&2; return 1; }
-  dinh_cmd=(dotnet "$out/dinh-release/dinh.dll")
-  phase "dinh published (Release)"
+  if [ -n "${DINH_BENCH_DINH_DLL:-}" ]; then
+    [ -f "$DINH_BENCH_DINH_DLL" ] || { echo "run-token: DINH_BENCH_DINH_DLL $DINH_BENCH_DINH_DLL is not a file" >&2; return 1; }
+    dinh_cmd=(dotnet "$DINH_BENCH_DINH_DLL")
+    phase "dinh given: $DINH_BENCH_DINH_DLL (not published)"
+  else
+    echo "run-token: publishing dinh (Release) to bench/out/dinh-release…" >&2
+    timeout 900 dotnet publish "$root/src/Dinh.Server/Dinh.Server.csproj" -c Release -o "$out/dinh-release" --nologo -v q >"$work/publish.log" 2>&1 \
+      || { cat "$work/publish.log" >&2; return 1; }
+    dinh_cmd=(dotnet "$out/dinh-release/dinh.dll")
+    phase "dinh published (Release)"
+  fi
   # shellcheck source=../.ci/postgres.sh
   source "$root/.ci/postgres.sh"
   pg_temp_start "$pg_port" >&2 || return 1
@@ -219,6 +227,8 @@ url_port() { # url → its port
 
 rss_kb() { awk -v f="$2" '$1 == f ":" { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU ticks of a PostgreSQL postmaster and its children (the backends the server's pool keeps open, the WAL writer…).
+pg_ticks() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$1" '$2 == "(postgres)" && ($1 == pm || $4 == pm) { t += $14 + $15 } END { print t + 0 }'; }
 
 # load <name> <token url> <aud> <pid or empty> <round>: warm-up, then the measured run; appends one result line
 #   <name> <round> <WRK fields…> <peak VmRSS kB during the run> <VmHWM kB after> <cores used>
@@ -235,7 +245,9 @@ load() {
   make_assertions "$aud" "$count" "$work/run.jwt"
   phase "$name round $round: warm-up ${warmup} s ($(awk '/^WRK / { printf "%.0f tokens/s", $4 }' "$out/token-$name-warmup.txt")); $count assertions (aud $aud)"
 
-  local rss_file=$work/rss.$name.$round ticks_before=0 started
+  local rss_file=$work/rss.$name.$round ticks_before=0 started db_pm= db_before=0 db_cores=na
+  [ "$name" = dinh ] && [ -n "$pg_started" ] && db_pm=$(head -n 1 "$PG_TEMP_DIR/data/postmaster.pid" 2>/dev/null || true)
+  [ -n "$db_pm" ] && db_before=$(pg_ticks "$db_pm")
   : >"$rss_file"
   if [ -n "$pid" ]; then
     ( while kill -0 "$pid" 2>/dev/null; do rss_kb "$pid" VmRSS >>"$rss_file"; sleep 0.5; done ) &
@@ -246,6 +258,7 @@ load() {
   DINH_WRK_ASSERTIONS=$work/run.jwt DINH_WRK_THREADS=$threads DINH_WRK_SCOPE=$scope \
     timeout $(( seconds + 60 )) wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 10s -s "$lua" "$url" >"$out/token-$name-$round.txt"
   local elapsed=$(( $(now) - started )) rss=na hwm=na cores=na
+  [ -n "$db_pm" ] && db_cores=$(awk -v t="$(( $(pg_ticks "$db_pm") - db_before ))" -v hz="$(getconf CLK_TCK)" -v ns="$elapsed" 'BEGIN { printf "%.2f", t / hz / (ns / 1e9) }')
   if [ -n "$pid" ]; then
     cores=$(awk -v t="$(( $(cpu_ticks "$pid") - ticks_before ))" -v hz="$(getconf CLK_TCK)" -v ns="$elapsed" 'BEGIN { printf "%.2f", t / hz / (ns / 1e9) }')
     kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true
@@ -254,7 +267,7 @@ load() {
     hwm=$(rss_kb "$pid" VmHWM)
   fi
   grep '^NON200 ' "$out/token-$name-$round.txt" | sed "s/^/$name round $round: /" >&2 || true
-  echo "$name $round $(awk '/^WRK / { $1 = ""; print }' "$out/token-$name-$round.txt") $rss $hwm $cores" >>"$work/results"
+  echo "$name $round $(awk '/^WRK / { $1 = ""; print }' "$out/token-$name-$round.txt") $rss $hwm $cores $db_cores" >>"$work/results"
   phase "$name round $round: ${seconds} s measured"
 }
 
@@ -336,7 +349,8 @@ report=$out/token-$(date +%Y%m%d-%H%M%S).txt
       if ($5 > hi[n]) hi[n] = $5
       if ($12 != "na" && $12 > rss[n]) rss[n] = $12
       if ($13 != "na" && $13 > hwm[n]) hwm[n] = $13
-      if ($14 != "na") { cores[n] += $14; coresn[n]++ }
+      if ($14 != "na") { cores[n] += $14; coresn[n]++; cpu[n] += $14 * $4; cpuok[n] += $5 * $4 }
+      if ($15 != "" && $15 != "na") { db[n] += $15 * $4; dbok[n] += $5 * $4 }
       round_rps[n, $2] = $5
       if (!(n in seen)) { seen[n] = 1; order[++names] = n } }
     # /proc reports kB that are KiB; figures are printed in MB (10^6 bytes), the unit of the target.
@@ -344,8 +358,10 @@ report=$out/token-$(date +%Y%m%d-%H%M%S).txt
     END {
       for (i = 1; i <= names; i++) {
         n = order[i]; rps[n] = ok[n] / secs[n]
-        line = sprintf("token/%-14s rps=%.0f  p50=%.1fms  p99=%.1fms  non200=%d  socket_errors=%d  rss_mb=%s  hwm_mb=%s  cores=%s  rounds=%.0f..%.0f",
-          n, rps[n], p50[n], p99[n], non200[n], sockerr[n], mb(rss[n]), mb(hwm[n]), coresn[n] ? sprintf("%.2f", cores[n] / coresn[n]) : "n/a", lo[n], hi[n])
+        line = sprintf("token/%-14s rps=%.0f  p50=%.1fms  p99=%.1fms  non200=%d  socket_errors=%d  rss_mb=%s  hwm_mb=%s  cores=%s  cpu_ms_per_token=%s  rounds=%.0f..%.0f",
+          n, rps[n], p50[n], p99[n], non200[n], sockerr[n], mb(rss[n]), mb(hwm[n]), coresn[n] ? sprintf("%.2f", cores[n] / coresn[n]) : "n/a",
+          cpuok[n] ? sprintf("%.3f", 1000 * cpu[n] / cpuok[n]) : "n/a", lo[n], hi[n])
+        if (dbok[n]) line = line sprintf("  db_cpu_ms_per_token=%.3f", 1000 * db[n] / dbok[n])
         if (n == "dinh") {
           for (r = 1; (n, r) in round_rps; r++) {
             q = round_rps[n, r] / round_rps["oidc-provider", r]
@@ -369,7 +385,7 @@ report=$out/token-$(date +%Y%m%d-%H%M%S).txt
   printf 'total %.0f s\n' "$(( ($(now) - began) / 1000000 ))e-3"
 } | tee "$report"
 {
-  echo "per run: server round completed seconds 200s/s p50_ms p99_ms non200 socket_errors assertions_used threads_out_of_assertions peak_VmRSS_kB VmHWM_kB cores"
+  echo "per run: server round completed seconds 200s/s p50_ms p99_ms non200 socket_errors assertions_used threads_out_of_assertions peak_VmRSS_kB VmHWM_kB cores db_cores"
   cat "$work/results"
 } >>"$report"
 echo "(also in $report; wrk output in bench/out/token-<server>-<round>.txt)" >&2

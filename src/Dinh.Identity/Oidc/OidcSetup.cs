@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -124,6 +125,9 @@ public static class OidcSetup
                 validation.EnableAuthorizationEntryValidation();
                 validation.UseAspNetCore();
             });
+        // Read when first needed, from the finished collection: every registration is in by then.
+        services.AddSingleton(sp => new ServerHandlerIndex(sp, ServerHandlerIndex.Singletons(services)));
+        services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, IndexedServerDispatcher>());
         return services;
     }
 
