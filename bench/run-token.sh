@@ -6,7 +6,8 @@
 #
 # Environment:
 #   DINH_BENCH_SECONDS (20)          measured seconds per server and round
-#   DINH_BENCH_WARMUP (15)           warm-up seconds before each measured run (not counted)
+#   DINH_BENCH_WARMUP (15)           warm-up seconds before each measured run (not counted); before the first round dinh
+#                                    is also warmed until its JIT settles (bench/warm-up.sh, at most DINH_BENCH_WARMUP_MAX, 90)
 #   DINH_BENCH_THREADS (2)           wrk threads
 #   DINH_BENCH_CONNECTIONS (32)      wrk connections
 #   DINH_BENCH_ROUNDS (3)            rounds; each round measures every server in turn (oidc-provider, then dinh), so
@@ -322,6 +323,17 @@ if [ -n "$dinh" ]; then
   current_typ=${DINH_ASSERTION_TYP:-client-authentication+jwt}
   check_token dinh "$DINH_TOKEN_URL" "$DINH_JWKS_URL" "$dinh_aud"
   phase "dinh ($dinh) at $DINH_TOKEN_URL, pid ${dinh_rss_pid:-unknown}"
+  # Before the first round, tokens until dinh's JIT has settled (bench/warm-up.sh, as the lookup and exchange
+  # benchmarks do): a round measured while .NET still compiles methods measures the compiler. Node's peer warms up
+  # within its per-round warm-up. Each slice needs assertions of its own (each jti is accepted once).
+  token_slice() {
+    make_assertions "$dinh_aud" $(( 5000 * $1 )) "$work/slice.jwt"
+    DINH_WRK_ASSERTIONS=$work/slice.jwt DINH_WRK_THREADS=$threads DINH_WRK_SCOPE=$scope \
+      timeout $(( $1 + 60 )) wrk -t "$threads" -c "$connections" -d "${1}s" --timeout 10s -s "$lua" "$DINH_TOKEN_URL" >/dev/null
+  }
+  # shellcheck source=warm-up.sh
+  source "$root/bench/warm-up.sh"
+  phase "dinh $(DINH_BENCH_WARMUP=$warmup warm_up "${DINH_TOKEN_URL%/connect/token}" token_slice)"
 fi
 
 for round in $(seq "$rounds"); do
