@@ -91,6 +91,14 @@ token() {
     --data-urlencode scope=exchange --data-urlencode client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer \
     --data-urlencode "client_assertion=$assertion" | jq -r .access_token
 }
+# CPU time (ms) used so far by a process, and by the PostgreSQL cluster (postmaster and its live children: the
+# server's pooled connections, the WAL writer, the checkpointer), from /proc: per request, this is less sensitive to
+# other work on the machine than the request rate.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13 } END { printf "%.0f", t * 1000 / hz }' "$@" 2>/dev/null || echo 0; }
+pg_cpu_ms() {
+  local postmaster; postmaster=$(head -n 1 "$PG_TEMP_DIR/data/postmaster.pid")
+  cpu_ms "/proc/$postmaster/stat" $(ps -o pid= --ppid "$postmaster" | sed 's|.*|/proc/&/stat|' | tr -d ' ')
+}
 load() { # mode seconds
   DINH_WRK_NUMBERS="$work/numbers" DINH_WRK_MODE=$1 DINH_WRK_TOKEN=$access wrk -t 2 -c "$connections" -d "${2}s" --timeout 10s \
     -s "$root/bench/exchange.lua" "http://127.0.0.1:$port" | awk '/^WRK / { $1 = ""; print }'
@@ -113,8 +121,16 @@ for audit in on off; do
     "http://127.0.0.1:$port/api/exchange/persons/$first" | jq -e '.fullName | length > 0' >/dev/null \
     || { echo "run-exchange: the lookup of $first returned no name" >&2; exit 1; }
   warmed=$(warm_up "http://127.0.0.1:$port" load lookup)
-  result[lookup_$audit]=$(load lookup "$seconds")
-  result[verify_$audit]=$(load verify "$half")
+  # Appends "<server CPU ms per request> <PostgreSQL CPU ms per request>" to wrk's line.
+  measured() { # mode seconds
+    local s0 p0 out
+    s0=$(cpu_ms "/proc/$server_pid/stat"); p0=$(pg_cpu_ms)
+    out=$(load "$@")
+    echo "$out $(awk -v o="$out" -v s="$(( $(cpu_ms "/proc/$server_pid/stat") - s0 ))" -v p="$(( $(pg_cpu_ms) - p0 ))" \
+      'BEGIN { split(o, w, " "); printf "%.3f %.3f", s / w[1], p / w[1] }')"
+  }
+  result[lookup_$audit]=$(measured lookup "$seconds")
+  result[verify_$audit]=$(measured verify "$half")
   # The floor (no query, no audit) once, on the audited server: no endpoint of this server can be faster.
   [ "$audit" = on ] && result[floor]=$(load floor "$half")
   stop
@@ -136,6 +152,7 @@ awk -v tps="$tps" -v floor="${result[floor]}" -v lon="${result[lookup_on]}" -v l
   printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh lookup, BenchmarkWithoutAudit", b[3], b[4], b[5], b[6], b[7] + b[8], b[3] / tps
   printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh verification, BenchmarkWithoutAudit", d[3], d[4], d[5], d[6], d[7] + d[8], d[3] / tps
   printf "target: lookup >= 0.25 of pgbench: %.3f %s; verification: %.3f %s (of the floor: lookup %.3f, verification %.3f)\n", a[3] / tps, (a[3] / tps >= 0.25 ? "met" : "NOT met"), c[3] / tps, (c[3] / tps >= 0.25 ? "met" : "NOT met"), a[3] / f[3], c[3] / f[3]
+  printf "CPU ms per request (server / PostgreSQL): lookup audited %.3f / %.3f, without audit %.3f / %.3f; verification audited %.3f / %.3f, without audit %.3f / %.3f\n", a[9], a[10], b[9], b[10], c[9], c[10], d[9], d[10]
   printf "target: audit costs < 15%%: lookup %.1f%% %s, verification %.1f%% %s\n", 100 * (1 - a[3] / b[3]), (1 - a[3] / b[3] < 0.15 ? "met" : "NOT met"), 100 * (1 - c[3] / d[3]), (1 - c[3] / d[3] < 0.15 ? "met" : "NOT met")
 }'
 echo "audit records written by the audited runs: $audits (3 of them administration); access-log rows: $logged"

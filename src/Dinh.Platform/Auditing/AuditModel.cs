@@ -13,10 +13,15 @@ public static class AuditModel
         model.Entity<AuditRecord>(record =>
         {
             record.ToTable("audit_records", t => { if (!ownsTables) { t.ExcludeFromMigrations(); } });
-            record.HasKey(r => r.Id);
+            // The chain and sequence are the key: a record's place in its chain is unique (an append sealed on a head
+            // that moved collides here, ADR 0021), and it is the only order anything reads the table in (`dinh audit
+            // verify`). Every index is written by every audited read, so there is no other (ADR 0022): the id is unique
+            // by construction (UUID v7) and covered by the hash, and no query looks records up by it or by subject
+            // (the citizen's page reads the exchange's access log).
+            record.HasKey(r => new { r.ChainId, r.Sequence });
+            record.Property(r => r.ChainId).ValueGeneratedNever();
+            record.Property(r => r.Sequence).ValueGeneratedNever();
             record.Property(r => r.Id).ValueGeneratedNever();
-            record.HasIndex(r => new { r.ChainId, r.Sequence }).IsUnique();
-            record.HasIndex(r => new { r.Subject, r.OccurredAt });
             record.Property(r => r.Actor).HasMaxLength(200);
             record.Property(r => r.Action).HasMaxLength(200);
             record.Property(r => r.Subject).HasMaxLength(200);

@@ -33,7 +33,16 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
     protected AuditTrail AuditTrail { get; } = options.FindExtension<AuditTrailOptions>()?.Trail
         ?? throw new InvalidOperationException("The context's options carry no audit trail: build them with UseAuditTrail (AddDinhDbContext does).");
 
-    public void Audit(AuditEvent audit) => Set<AuditRecord>().Add(NewRecord(audit));
+    // Records are keyed by chain and sequence, which only sealing gives them. Until then each tracked record holds a
+    // place no chain has (a negative sequence), so that a unit of work can add several; they are detached before sealing.
+    private long _unsealed;
+
+    public void Audit(AuditEvent audit)
+    {
+        var record = NewRecord(audit);
+        record.Sequence = --_unsealed;
+        Set<AuditRecord>().Add(record);
+    }
 
     private AuditRecord NewRecord(AuditEvent audit)
     {

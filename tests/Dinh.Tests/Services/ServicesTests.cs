@@ -601,7 +601,8 @@ public abstract class ServicesTests(DinhApp fixture)
         Assert.Contains("12 Phố Đội Cấn", child.ToString(), StringComparison.Ordinal);
         var legalBasis = await Portal.App.WithPlatformDbAsync(db => db.Set<AuditRecord>()
             .Where(r => r.Subject == $"citizen:{childId}" && r.Action.StartsWith("registry.")).Select(r => r.LegalBasis).ToListAsync());
-        Assert.Contains(legalBasis, b => b!.Contains(born.GetProperty("receiptCode").GetString()!, StringComparison.Ordinal));
+        // Other registry records of the child (the steward's read above) carry no legal basis; the rows come in no order.
+        Assert.Contains(legalBasis, b => b is not null && b.Contains(born.GetProperty("receiptCode").GetString()!, StringComparison.Ordinal));
         var mine = await OkAsync(await citizen.GetAsync("/api/services/dossiers"));
         Assert.Equal(3, mine.EnumerateArray().Count(d => d.GetProperty("bundleId").GetString() == bundleId.ToString()));
     }

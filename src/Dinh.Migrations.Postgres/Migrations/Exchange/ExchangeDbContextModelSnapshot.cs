@@ -24,8 +24,11 @@ namespace Dinh.Migrations.Postgres.Migrations.Exchange
 
             modelBuilder.Entity("Dinh.Exchange.Access.AccessLogEntry", b =>
                 {
+                    b.Property<Guid>("CitizenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("citizen_id");
+
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -37,10 +40,6 @@ namespace Dinh.Migrations.Postgres.Migrations.Exchange
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("case_reference");
-
-                    b.Property<Guid>("CitizenId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("citizen_id");
 
                     b.Property<string>("Fields")
                         .IsRequired()
@@ -76,11 +75,8 @@ namespace Dinh.Migrations.Postgres.Migrations.Exchange
                         .HasColumnType("character varying(100)")
                         .HasColumnName("purpose");
 
-                    b.HasKey("Id")
+                    b.HasKey("CitizenId", "Id")
                         .HasName("pk_exchange_access_log");
-
-                    b.HasIndex("CitizenId", "At")
-                        .HasDatabaseName("ix_exchange_access_log_citizen_id_at");
 
                     b.ToTable("exchange_access_log", (string)null);
                 });
@@ -452,9 +448,13 @@ namespace Dinh.Migrations.Postgres.Migrations.Exchange
 
             modelBuilder.Entity("Dinh.Platform.Auditing.AuditRecord", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
+                    b.Property<int>("ChainId")
+                        .HasColumnType("integer")
+                        .HasColumnName("chain_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -468,10 +468,6 @@ namespace Dinh.Migrations.Postgres.Migrations.Exchange
                         .HasColumnType("character varying(200)")
                         .HasColumnName("actor");
 
-                    b.Property<int>("ChainId")
-                        .HasColumnType("integer")
-                        .HasColumnName("chain_id");
-
                     b.Property<string>("Details")
                         .HasColumnType("text")
                         .HasColumnName("details");
@@ -481,6 +477,10 @@ namespace Dinh.Migrations.Postgres.Migrations.Exchange
                         .HasMaxLength(32)
                         .HasColumnType("bytea")
                         .HasColumnName("hash");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
 
                     b.Property<string>("LegalBasis")
                         .HasMaxLength(500)
@@ -508,24 +508,13 @@ namespace Dinh.Migrations.Postgres.Migrations.Exchange
                         .HasColumnType("character varying(100)")
                         .HasColumnName("request_id");
 
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
                     b.Property<string>("Subject")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("subject");
 
-                    b.HasKey("Id")
+                    b.HasKey("ChainId", "Sequence")
                         .HasName("pk_audit_records");
-
-                    b.HasIndex("ChainId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_audit_records_chain_id_sequence");
-
-                    b.HasIndex("Subject", "OccurredAt")
-                        .HasDatabaseName("ix_audit_records_subject_occurred_at");
 
                     b.ToTable("audit_records", null, t =>
                         {

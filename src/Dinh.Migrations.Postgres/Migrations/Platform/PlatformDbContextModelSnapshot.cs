@@ -17,7 +17,7 @@ namespace Dinh.Migrations.Postgres.Migrations.Platform
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.12")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -46,9 +46,13 @@ namespace Dinh.Migrations.Postgres.Migrations.Platform
 
             modelBuilder.Entity("Dinh.Platform.Auditing.AuditRecord", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
+                    b.Property<int>("ChainId")
+                        .HasColumnType("integer")
+                        .HasColumnName("chain_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -62,10 +66,6 @@ namespace Dinh.Migrations.Postgres.Migrations.Platform
                         .HasColumnType("character varying(200)")
                         .HasColumnName("actor");
 
-                    b.Property<int>("ChainId")
-                        .HasColumnType("integer")
-                        .HasColumnName("chain_id");
-
                     b.Property<string>("Details")
                         .HasColumnType("text")
                         .HasColumnName("details");
@@ -75,6 +75,10 @@ namespace Dinh.Migrations.Postgres.Migrations.Platform
                         .HasMaxLength(32)
                         .HasColumnType("bytea")
                         .HasColumnName("hash");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
 
                     b.Property<string>("LegalBasis")
                         .HasMaxLength(500)
@@ -102,24 +106,13 @@ namespace Dinh.Migrations.Postgres.Migrations.Platform
                         .HasColumnType("character varying(100)")
                         .HasColumnName("request_id");
 
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
                     b.Property<string>("Subject")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("subject");
 
-                    b.HasKey("Id")
+                    b.HasKey("ChainId", "Sequence")
                         .HasName("pk_audit_records");
-
-                    b.HasIndex("ChainId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_audit_records_chain_id_sequence");
-
-                    b.HasIndex("Subject", "OccurredAt")
-                        .HasDatabaseName("ix_audit_records_subject_occurred_at");
 
                     b.ToTable("audit_records", (string)null);
                 });

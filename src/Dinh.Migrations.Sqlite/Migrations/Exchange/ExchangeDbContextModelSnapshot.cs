@@ -19,8 +19,11 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
 
             modelBuilder.Entity("Dinh.Exchange.Access.AccessLogEntry", b =>
                 {
+                    b.Property<Guid>("CitizenId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("citizen_id");
+
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -32,10 +35,6 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("case_reference");
-
-                    b.Property<Guid>("CitizenId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("citizen_id");
 
                     b.Property<string>("Fields")
                         .IsRequired()
@@ -71,11 +70,8 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
                         .HasColumnType("TEXT")
                         .HasColumnName("purpose");
 
-                    b.HasKey("Id")
+                    b.HasKey("CitizenId", "Id")
                         .HasName("pk_exchange_access_log");
-
-                    b.HasIndex("CitizenId", "At")
-                        .HasDatabaseName("ix_exchange_access_log_citizen_id_at");
 
                     b.ToTable("exchange_access_log", (string)null);
                 });
@@ -447,9 +443,13 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
 
             modelBuilder.Entity("Dinh.Platform.Auditing.AuditRecord", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                    b.Property<int>("ChainId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -463,10 +463,6 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
                         .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
-                    b.Property<int>("ChainId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("chain_id");
-
                     b.Property<string>("Details")
                         .HasColumnType("TEXT")
                         .HasColumnName("details");
@@ -476,6 +472,10 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
                         .HasColumnName("hash");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("LegalBasis")
                         .HasMaxLength(500)
@@ -503,24 +503,13 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
                         .HasColumnType("TEXT")
                         .HasColumnName("request_id");
 
-                    b.Property<long>("Sequence")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("sequence");
-
                     b.Property<string>("Subject")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("subject");
 
-                    b.HasKey("Id")
+                    b.HasKey("ChainId", "Sequence")
                         .HasName("pk_audit_records");
-
-                    b.HasIndex("ChainId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_audit_records_chain_id_sequence");
-
-                    b.HasIndex("Subject", "OccurredAt")
-                        .HasDatabaseName("ix_audit_records_subject_occurred_at");
 
                     b.ToTable("audit_records", null, t =>
                         {

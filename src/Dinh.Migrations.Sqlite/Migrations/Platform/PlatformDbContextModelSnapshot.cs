@@ -15,7 +15,7 @@ namespace Dinh.Migrations.Sqlite.Migrations.Platform
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.12");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
             modelBuilder.Entity("Dinh.Platform.Auditing.AuditChainHead", b =>
                 {
@@ -41,9 +41,13 @@ namespace Dinh.Migrations.Sqlite.Migrations.Platform
 
             modelBuilder.Entity("Dinh.Platform.Auditing.AuditRecord", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                    b.Property<int>("ChainId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -57,10 +61,6 @@ namespace Dinh.Migrations.Sqlite.Migrations.Platform
                         .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
-                    b.Property<int>("ChainId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("chain_id");
-
                     b.Property<string>("Details")
                         .HasColumnType("TEXT")
                         .HasColumnName("details");
@@ -70,6 +70,10 @@ namespace Dinh.Migrations.Sqlite.Migrations.Platform
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
                         .HasColumnName("hash");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("LegalBasis")
                         .HasMaxLength(500)
@@ -97,24 +101,13 @@ namespace Dinh.Migrations.Sqlite.Migrations.Platform
                         .HasColumnType("TEXT")
                         .HasColumnName("request_id");
 
-                    b.Property<long>("Sequence")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("sequence");
-
                     b.Property<string>("Subject")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("subject");
 
-                    b.HasKey("Id")
+                    b.HasKey("ChainId", "Sequence")
                         .HasName("pk_audit_records");
-
-                    b.HasIndex("ChainId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_audit_records_chain_id_sequence");
-
-                    b.HasIndex("Subject", "OccurredAt")
-                        .HasDatabaseName("ix_audit_records_subject_occurred_at");
 
                     b.ToTable("audit_records", (string)null);
                 });
