@@ -53,7 +53,7 @@ public sealed class AccessLogEntry
         });
         // Keyed by citizen first: every query reads one citizen's entries (the citizen's page, newest first by the
         // UUID v7 id; MyPersonalDataUsage; the data-subject answer), and each read of personal data writes a row, so
-        // the key is the table's only index (ADR 0022).
+        // the key is the table's only index (ADR 0023).
         entry.HasKey(e => new { e.CitizenId, e.Id });
         entry.Property(e => e.MemberIdentifier).HasMaxLength(170);
         entry.Property(e => e.MemberName).HasMaxLength(200);

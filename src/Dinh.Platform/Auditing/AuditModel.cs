@@ -15,7 +15,7 @@ public static class AuditModel
             record.ToTable("audit_records", t => { if (!ownsTables) { t.ExcludeFromMigrations(); } });
             // The chain and sequence are the key: a record's place in its chain is unique (an append sealed on a head
             // that moved collides here, ADR 0021), and it is the only order anything reads the table in (`dinh audit
-            // verify`). Every index is written by every audited read, so there is no other (ADR 0022): the id is unique
+            // verify`). Every index is written by every audited read, so there is no other (ADR 0023): the id is unique
             // by construction (UUID v7) and covered by the hash, and no query looks records up by it or by subject
             // (the citizen's page reads the exchange's access log).
             record.HasKey(r => new { r.ChainId, r.Sequence });

@@ -11,7 +11,7 @@ namespace Dinh.Migrations.Postgres.Migrations.Platform
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             // The record's place in its chain becomes the key (it was a unique index beside a key on the id), and the
-            // index by subject goes: no query reads either, and every audited read paid for both (ADR 0022).
+            // index by subject goes: no query reads either, and every audited read paid for both (ADR 0023).
             migrationBuilder.DropIndex(
                 name: "ix_audit_records_chain_id_sequence",
                 table: "audit_records");

@@ -11,7 +11,7 @@ namespace Dinh.Migrations.Sqlite.Migrations.Exchange
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             // Keyed by citizen, then id: the key serves every query (one citizen's entries, newest first by the UUID v7
-            // id), so the index on citizen and time goes (ADR 0022).
+            // id), so the index on citizen and time goes (ADR 0023).
             migrationBuilder.DropIndex(
                 name: "ix_exchange_access_log_citizen_id_at",
                 table: "exchange_access_log");
