@@ -21,10 +21,11 @@ public sealed class PasswordHashOptions
     public int Passes { get; set; } = 2;
 
     /// <summary>
-    /// Hashes computed at once on this instance; more wait. Each holds <see cref="MemoryKiB"/> while it runs, so this
-    /// bounds the memory a flood of sign-ins can take (the CPU is the limit anyway).
+    /// Hashes computed at once on this instance (default: one per CPU); more wait. Each holds <see cref="MemoryKiB"/>
+    /// while it runs, so this bounds the memory a flood of sign-ins can take; more hashes than CPUs would not finish
+    /// sooner (the login rate was the same with 2 × CPUs: bench/run-login.sh, docs/performance.md).
     /// </summary>
-    public int MaxConcurrent { get; set; } = 2 * Environment.ProcessorCount;
+    public int MaxConcurrent { get; set; } = Environment.ProcessorCount;
 
     /// <summary>
     /// OWASP's equivalent Argon2id configurations run from 46 MiB × 1 pass to 7 MiB × 5 passes: at least 7 MiB and at
