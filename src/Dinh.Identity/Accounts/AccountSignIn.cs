@@ -26,7 +26,7 @@ public enum SignInFailure
 /// </summary>
 public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers,
     IPasswordHasher<Account> hasher, UnknownLoginHash unknownLogin, TimeProvider clock, RecentSessionChecks recentSessions,
-    Contracts.IWorkingDayCalendar calendar)
+    Contracts.IWorkingDayCalendar calendar, Microsoft.Extensions.Options.IOptions<IdentityOptions> identity)
 {
 
     public async Task<(Account? Account, SignInFailure Failure)> CheckAsync(string? login, string? password, string? code, HttpContext http)
@@ -49,9 +49,15 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
         // CheckPasswordAsync rehashes an old or weaker hash on success (Identity's SuccessRehashNeeded).
         if (!await users.CheckPasswordAsync(account, password))
         {
-            await users.AccessFailedAsync(account);
+            await FailedAttemptAsync(account, http.RequestAborted);
             await RecordAsync(account, LoginOutcome.WrongPassword, http);
             return (account, SignInFailure.Invalid);
+        }
+        // A concurrent sign-in of the same account upgraded the hash first: this one's upgrade lost on the concurrency
+        // stamp and left the account modified. The password was right; carry on with the row as it now is.
+        if (db.Entry(account).State == EntityState.Modified)
+        {
+            await db.Entry(account).ReloadAsync(http.RequestAborted);
         }
         // A staff member whose second factor an administrator reset signs in with the password alone, within the
         // enrolment window, into a session without staff rights that can only enrol a new key (StaffTotpReset).
@@ -61,7 +67,7 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
             if (!account.TwoFactorEnabled || digits.Length != 6
                 || !await users.VerifyTwoFactorTokenAsync(account, TokenOptions.DefaultAuthenticatorProvider, digits))
             {
-                await users.AccessFailedAsync(account);
+                await FailedAttemptAsync(account, http.RequestAborted);
                 await RecordAsync(account, LoginOutcome.WrongSecondFactor, http);
                 return (account, SignInFailure.Invalid);
             }
@@ -87,8 +93,28 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
             await RecordAsync(account, LoginOutcome.Locked, http);
             return (account, SignInFailure.Locked);
         }
-        await users.ResetAccessFailedCountAsync(account);
+        if (account.AccessFailedCount > 0)
+        {
+            await db.Accounts.Where(a => a.Id == account.Id)
+                .ExecuteUpdateAsync(a => a.SetProperty(x => x.AccessFailedCount, 0), http.RequestAborted);
+        }
         return (account, SignInFailure.None);
+    }
+
+    /// <summary>
+    /// One more failed attempt, counted by the database itself. Identity's AccessFailedAsync writes back the count it
+    /// read, guarded by the account's concurrency stamp: of several wrong guesses at one account in parallel, all but
+    /// the first lost that race and went uncounted, so an attacker with many connections got many guesses per count.
+    /// As in Identity, reaching the maximum locks the account out and starts the count again.
+    /// </summary>
+    private async Task FailedAttemptAsync(Account account, CancellationToken cancellationToken)
+    {
+        var max = identity.Value.Lockout.MaxFailedAccessAttempts;
+        var until = clock.GetUtcNow() + identity.Value.Lockout.DefaultLockoutTimeSpan;
+        await db.Accounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(a => a
+            .SetProperty(x => x.LockoutEnd, x => x.LockoutEnabled && x.AccessFailedCount + 1 >= max ? until : x.LockoutEnd)
+            .SetProperty(x => x.AccessFailedCount, x => x.LockoutEnabled && x.AccessFailedCount + 1 >= max ? 0 : x.AccessFailedCount + 1),
+            cancellationToken);
     }
 
     /// <summary>Opens a session for a checked account and sets the cookie.</summary>

@@ -1,3 +1,4 @@
+using Dinh.Registry.Contracts;
 using Dinh.Registry.Events;
 using Dinh.Registry.Households;
 using Dinh.Registry.Persistence;
@@ -36,6 +37,18 @@ public sealed class CitizenLookups
                     .Select(r => new ResidenceSpan(r.Kind, r.UnitCode, r.ValidFrom, r.ValidUntil)).ToList()))
             .FirstOrDefault());
 
+    // What other modules may know of a citizen (CitizenDirectory), by record id: every sign-in asks it (is the holder
+    // deceased?), so it reads the columns it returns, not the whole record.
+    private readonly Func<RegistryDbContext, Guid, CancellationToken, Task<IdentityRow?>> _identity = EF.CompileAsyncQuery(
+        (RegistryDbContext db, Guid id, CancellationToken _) => db.Citizens.AsNoTracking()
+            .Where(c => c.Id == id)
+            .Select(c => new IdentityRow(c.Id, c.PersonalIdNumber, c.FullName, c.BirthYear, c.BirthMonth, c.BirthDay, c.Sex, c.Status,
+                c.FatherId, c.MotherId, c.IdCardNumber, c.IdCardExpiresOn, c.MergedIntoId))
+            .FirstOrDefault());
+
+    internal Task<IdentityRow?> IdentityAsync(RegistryDbContext db, Guid id, CancellationToken cancellationToken) =>
+        _identity(db, id, cancellationToken);
+
     /// <summary>The summary of the citizen who holds (or held) <paramref name="number"/>; within <paramref name="communes"/> unless null.</summary>
     internal async Task<List<SearchCitizens.SummaryRow>> SummariesAsync(RegistryDbContext db, string number, IReadOnlyList<string>? communes,
         CancellationToken cancellationToken)
@@ -53,6 +66,9 @@ public sealed class CitizenLookups
     internal Task<CitizenWithResidences?> WithResidencesAsync(RegistryDbContext db, string number, CancellationToken cancellationToken) =>
         _withResidences(db, number, cancellationToken);
 }
+
+internal sealed record IdentityRow(Guid Id, string PersonalIdNumber, string FullName, int BirthYear, int? BirthMonth, int? BirthDay,
+    Sex Sex, CitizenStatus Status, Guid? FatherId, Guid? MotherId, string? IdCardNumber, DateOnly? IdCardExpiresOn, Guid? MergedIntoId);
 
 internal sealed record ResidenceSpan(ResidenceKind Kind, string UnitCode, DateOnly ValidFrom, DateOnly? ValidUntil);
 

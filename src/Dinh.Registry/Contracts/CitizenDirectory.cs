@@ -26,7 +26,7 @@ public sealed record CitizenIdentity(Guid Id, string PersonalIdNumber, string Fu
 /// DOMAIN.md §9.3. Reads only; nothing here is audited because nothing here is shown to anyone: callers that show
 /// data audit it themselves.
 /// </summary>
-public sealed class CitizenDirectory(RegistryDbContext db)
+public sealed class CitizenDirectory(RegistryDbContext db, CitizenLookups lookups)
 {
     public async Task<CitizenIdentity?> FindByNumberAsync(string? personalIdNumber, CancellationToken cancellationToken)
     {
@@ -45,14 +45,15 @@ public sealed class CitizenDirectory(RegistryDbContext db)
     {
         for (var hops = 0; hops < 5; hops++)
         {
-            var citizen = await db.Citizens.AsNoTracking().FirstOrDefaultAsync(c => c.Id == citizenId, cancellationToken);
+            var citizen = await lookups.IdentityAsync(db, citizenId, cancellationToken);
             if (citizen is null)
             {
                 return null;
             }
             if (citizen.MergedIntoId is not { } survivor)
             {
-                return new CitizenIdentity(citizen.Id, citizen.PersonalIdNumber, citizen.FullName, citizen.DateOfBirth, citizen.Sex,
+                return new CitizenIdentity(citizen.Id, citizen.PersonalIdNumber, citizen.FullName,
+                    new PartialDate(citizen.BirthYear, citizen.BirthMonth, citizen.BirthDay), citizen.Sex,
                     citizen.Status == CitizenStatus.Deceased, citizen.FatherId, citizen.MotherId, citizen.IdCardNumber, citizen.IdCardExpiresOn);
             }
             citizenId = survivor;

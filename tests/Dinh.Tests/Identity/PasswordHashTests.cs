@@ -136,6 +136,64 @@ public abstract class PasswordUpgradeTests(DinhApp fixture)
             Assert.Equal(old, await db.Accounts.Where(a => a.Id == citizen.AccountId).Select(a => a.PasswordHash).SingleAsync());
         }
     }
+
+    [Fact]
+    public async Task Sign_ins_racing_to_upgrade_one_hash_all_succeed()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        var old = new PasswordHasher<Account>(Options.Create(IdentitySetup.HasherOptions)).HashPassword(new Account(), citizen.Password);
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            await db.Accounts.Where(a => a.Id == citizen.AccountId).ExecuteUpdateAsync(a => a.SetProperty(x => x.PasswordHash, old));
+        }
+
+        // Each reads the PBKDF2 hash and upgrades it; all but the first lose on the concurrency stamp, yet the
+        // password was right for all of them (this was a 409 before).
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var browser = app.CreateClient();
+            using var login = await AccountsDriver.PostLoginAsync(browser, citizen.Number, citizen.Password);
+            return login.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Redirect, status));
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            Assert.StartsWith("$argon2id$", await db.Accounts.Where(a => a.Id == citizen.AccountId).Select(a => a.PasswordHash).SingleAsync(),
+                StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_sent_in_parallel_each_count_towards_the_lockout()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+
+        // Five guesses at once, the lockout's maximum. Each must count, though all read the account before any wrote.
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 5).Select(async i =>
+        {
+            using var browser = app.CreateClient();
+            using var login = await AccountsDriver.PostLoginAsync(browser, citizen.Number, $"doan-sai-{i}-mat-khau");
+            return login.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.BadRequest, status));
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == citizen.AccountId);
+            Assert.True(account.LockoutEnd > TimeProvider.System.GetUtcNow().AddMinutes(10), $"locked out until {account.LockoutEnd}, {account.AccessFailedCount} failures counted");
+            Assert.Equal(5, await db.LoginEvents.CountAsync(e => e.AccountId == citizen.AccountId && e.Outcome == LoginOutcome.WrongPassword));
+        }
+        // Locked out: even the right password does not sign in now.
+        using var owner = app.CreateClient();
+        using var refused = await AccountsDriver.PostLoginAsync(owner, citizen.Number, citizen.Password);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
 }
 
 public sealed class PasswordUpgradeTestsOnSqlite(SqliteApp app) : PasswordUpgradeTests(app), IClassFixture<SqliteApp>;
