@@ -17,12 +17,26 @@
 #   DINH_BENCH_PG_PORT (55610)    port of the throw-away PostgreSQL (.ci/postgres.sh)
 #   DINH_BENCH_ARGON2_MEMORY_KIB, DINH_BENCH_ARGON2_PASSES  Argon2id parameters for both the server
 #                                 (Dinh:Identity:PasswordHash) and the hash runs; unset: the server's defaults
+#   DINH_BENCH_PIN (1 when there are 2 CPUs or more)  "per core" as a core of the provider: dinh and the hash runs get
+#                                 CPUs 1..n-1 (taskset), PostgreSQL and the login clients CPU 0, as in a deployment where
+#                                 the database has its own machine (Keycloak's sizing, the 15/s per vCPU, counts the
+#                                 provider's vCPUs only). 0: every process shares every CPU, and a login's per-core
+#                                 figure also pays for the database and the load generator while the hash's does not.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${DINH_BENCH_SECONDS:-15}
 rounds=${DINH_BENCH_ROUNDS:-3}
-cores=$(nproc)
+cpus=$(nproc)
+pin=${DINH_BENCH_PIN:-$([ "$cpus" -ge 2 ] && echo 1 || echo 0)}
+on_provider=() on_others=()
+if [ "$pin" = 1 ]; then
+  command -v taskset >/dev/null || { echo "run-login: taskset is missing (util-linux), or set DINH_BENCH_PIN=0" >&2; exit 1; }
+  on_provider=(taskset -c "1-$(( cpus - 1 ))") on_others=(taskset -c 0)
+  cores=$(( cpus - 1 ))
+else
+  cores=$cpus
+fi
 clients=${DINH_BENCH_CLIENTS:-$(( 2 * cores ))}
 warmup=${DINH_BENCH_WARMUP:-15}
 port=${DINH_BENCH_DINH_PORT:-55601}
@@ -66,6 +80,11 @@ phase "dinh published (Release), bench/Dinh.LoginBench built"
 
 pg_temp_start "$pg_port" >&2
 pg_started=1
+if [ "$pin" = 1 ]; then
+  # The postmaster and the processes it has started; the backends it forks later inherit its CPU.
+  postmaster=$(head -n 1 "$PG_TEMP_DIR/data/postmaster.pid")
+  for p in "$postmaster" $(pgrep -P "$postmaster"); do taskset -a -cp 0 "$p" >/dev/null; done
+fi
 # Production (plain HTTP is allowed on loopback only), with the demo population and demo accounts seeded on start.
 export Dinh__Database__Provider=Postgres ConnectionStrings__Dinh="$DINH_TEST_POSTGRES"
 export ASPNETCORE_ENVIRONMENT=Production Dinh__Services__AllowDevelopmentAdapters=true Dinh__Oidc__RequireHttps=false Dinh__Messaging__Dispatch=false Dinh__Oidc__Issuer="$base/"
@@ -80,7 +99,7 @@ if [ -n "${DINH_BENCH_ARGON2_PASSES:-}" ]; then
   hash_options+=(--passes "$DINH_BENCH_ARGON2_PASSES")
 fi
 timeout 300 "${dinh[@]}" db migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
-"${dinh[@]}" serve --urls "$base" >"$out/login-server.log" 2>&1 &
+"${on_provider[@]}" "${dinh[@]}" serve --urls "$base" >"$out/login-server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 240); do
   curl -s -o /dev/null --max-time 2 "$base/health/live" && break
@@ -100,7 +119,7 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 # Logins until the server's JIT has settled (bench/warm-up.sh): a login's own work is ~1 ms next to a ~20 ms hash, so
 # a round measured while methods are still being compiled (the first 30–40 s) shows the compiler, not the login.
 login_slice() {
-  "${bench[@]}" login --url "$base" --login "$login" --password "$password" --seconds "$1" --clients "$clients" >"$work/warmup.txt" \
+  "${on_others[@]}" "${bench[@]}" login --url "$base" --login "$login" --password "$password" --seconds "$1" --clients "$clients" >"$work/warmup.txt" \
     || { cat "$work/warmup.txt" >&2; exit 1; }
 }
 # shellcheck source=warm-up.sh
@@ -110,7 +129,7 @@ phase "$(DINH_BENCH_WARMUP=$warmup DINH_BENCH_WARMUP_MAX=${DINH_BENCH_WARMUP_MAX
 
 : >"$work/results"
 for round in $(seq "$rounds"); do
-  line=$(timeout $(( seconds + 120 )) "${bench[@]}" hash --seconds "$seconds" --threads "$cores" "${hash_options[@]}" | grep '^RESULT')
+  line=$(timeout $(( seconds + 120 )) "${on_provider[@]}" "${bench[@]}" hash --seconds "$seconds" --threads "$cores" "${hash_options[@]}" | grep '^RESULT')
   hash_rate=$(field per_s "$line")
   hash_cpu=$(field cpu_s "$line")
   hash_count=$(field count "$line")
@@ -118,7 +137,7 @@ for round in $(seq "$rounds"); do
 
   ticks=$(cpu_ticks "$server_pid")
   set +e
-  line=$(timeout $(( seconds + 120 )) "${bench[@]}" login --url "$base" --login "$login" --password "$password" --seconds "$seconds" --clients "$clients" 2>"$work/login.err")
+  line=$(timeout $(( seconds + 120 )) "${on_others[@]}" "${bench[@]}" login --url "$base" --login "$login" --password "$password" --seconds "$seconds" --clients "$clients" 2>"$work/login.err")
   status=$?
   set -e
   cat "$work/login.err" >&2
@@ -132,7 +151,7 @@ done
 
 report=$out/login-$(date +%Y%m%d-%H%M%S).txt
 {
-  echo "login: Argon2id (m=${DINH_BENCH_ARGON2_MEMORY_KIB:-19456} KiB, t=${DINH_BENCH_ARGON2_PASSES:-2}, p=1); $cores CPUs, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+  echo "login: Argon2id (m=${DINH_BENCH_ARGON2_MEMORY_KIB:-19456} KiB, t=${DINH_BENCH_ARGON2_PASSES:-2}, p=1); $cpus CPUs, $( [ "$pin" = 1 ] && echo "dinh and the hash runs pinned to $cores of them, PostgreSQL and the clients to the other" || echo "not pinned"); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
   echo "$rounds round(s) of ${seconds} s hash ($cores threads) then ${seconds} s logins ($clients clients, GET /account/login + POST, 302 = success); dinh Release, Production, PostgreSQL $("$PG_TEMP_BIN/postgres" --version | awk '{ print $3 }')"
   awk -v cores="$cores" '
     { r = $1; hash[r] = $2; hs += $2; hcpu += $3; hn += $4

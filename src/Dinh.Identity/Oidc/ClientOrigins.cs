@@ -1,5 +1,6 @@
 using Dinh.Platform.Web;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 
 namespace Dinh.Identity.Oidc;
@@ -25,14 +26,16 @@ public static class ClientOrigins
         }
     }
 
-    /// <summary>The same, for a sign-in page whose return address is an authorization request.</summary>
-    public static Task AllowForReturnUrlAsync(HttpContext http, IOpenIddictApplicationManager applications, string? returnUrl)
+    /// <summary>The same, for a sign-in page whose return address is an authorization request (the application manager is
+    /// resolved only then).</summary>
+    public static Task AllowForReturnUrlAsync(HttpContext http, string? returnUrl)
     {
+        ArgumentNullException.ThrowIfNull(http);
         if (returnUrl is null || !returnUrl.StartsWith(OidcSetup.AuthorizePath + "?", StringComparison.Ordinal))
         {
             return Task.CompletedTask;
         }
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(returnUrl[(OidcSetup.AuthorizePath.Length + 1)..]);
-        return AllowAsync(http, applications, query["client_id"].FirstOrDefault(), query["redirect_uri"].FirstOrDefault());
+        return AllowAsync(http, http.RequestServices.GetRequiredService<IOpenIddictApplicationManager>(), query["client_id"].FirstOrDefault(), query["redirect_uri"].FirstOrDefault());
     }
 }

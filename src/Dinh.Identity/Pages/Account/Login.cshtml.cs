@@ -10,7 +10,9 @@ namespace Dinh.Identity.Pages.Account;
 /// Sign-in with the personal ID number (citizens) or the staff login, the password, and the TOTP code when the
 /// account has one (always for officers and administrators). One message for every failure.
 /// </summary>
-internal sealed class LoginModel(AccountSignIn signIn, OpenIddict.Abstractions.IOpenIddictApplicationManager applications, IStringLocalizer<IdentityText> text) : PageModel
+/// <remarks>The sign-in services are the POST handler's own parameters: showing the form (every visitor's first request)
+/// then builds neither the user manager nor the database contexts behind it.</remarks>
+internal sealed class LoginModel(IStringLocalizer<IdentityText> text) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -24,11 +26,11 @@ internal sealed class LoginModel(AccountSignIn signIn, OpenIddict.Abstractions.I
 
     public string? Error { get; private set; }
 
-    public Task OnGetAsync() => Oidc.ClientOrigins.AllowForReturnUrlAsync(HttpContext, applications, ReturnUrl);
+    public Task OnGetAsync() => Oidc.ClientOrigins.AllowForReturnUrlAsync(HttpContext, ReturnUrl);
 
-    public async Task<IActionResult> OnPostAsync([FromForm] string? password, [FromForm] string? code)
+    public async Task<IActionResult> OnPostAsync([FromForm] string? password, [FromForm] string? code, [FromServices] AccountSignIn signIn)
     {
-        await Oidc.ClientOrigins.AllowForReturnUrlAsync(HttpContext, applications, ReturnUrl);
+        await Oidc.ClientOrigins.AllowForReturnUrlAsync(HttpContext, ReturnUrl);
         if (Login is { Length: > 256 } || password is { Length: > 1024 } || code is { Length: > 20 })
         {
             Error = text["Login.Invalid"];
