@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Dinh.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -72,40 +73,101 @@ public sealed class ReadAudit<TContext> : IAsyncDisposable where TContext : Dinh
     private async Task WriteAsync(ReadAuditChain chain)
     {
         var batch = new List<Pending>();
-        while (await _queue.Reader.WaitToReadAsync())
+        // The writer keeps one context and its open connection from batch to batch (no pool lease and connection reset
+        // per batch, and the batch's statements stay prepared on it); after a failed batch it starts on fresh ones.
+        var session = new WriterSession(_scopes);
+        try
         {
-            if (BeforeBatch is { } gate)
+            while (await _queue.Reader.WaitToReadAsync())
             {
-                await gate();
+                if (BeforeBatch is { } gate)
+                {
+                    await gate();
+                }
+                while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+                try
+                {
+                    var db = await session.ContextAsync();
+                    // Not cancellable: the requests wait for this commit, and a half-decided batch would answer nobody.
+                    await db.AppendReadsAsync([.. batch.Select(p => p.Audit)], [.. batch.SelectMany(p => p.Companions)], chain, CancellationToken.None);
+                    foreach (var pending in batch)
+                    {
+                        pending.Committed.TrySetResult();
+                    }
+                }
+                catch (Exception exception)
+                {
+                    ReadAuditLog.BatchFailed(_logger, batch.Count, exception.GetType().Name);
+                    foreach (var pending in batch)
+                    {
+                        pending.Committed.TrySetException(exception);
+                    }
+                    await session.ResetAsync();
+                }
+                batch.Clear();
             }
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
+        }
+        finally
+        {
+            await session.ResetAsync();
+        }
+    }
+
+    /// <summary>A writer's context, leased once, with its connection held open.</summary>
+    private sealed class WriterSession(IServiceScopeFactory scopes)
+    {
+        private AsyncServiceScope? _scope;
+        private TContext? _db;
+
+        public async Task<TContext> ContextAsync()
+        {
+            if (_db is null)
             {
-                batch.Add(pending);
+                var scope = scopes.CreateAsyncScope();
+                try
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                    await db.Database.OpenConnectionAsync();
+                    (_scope, _db) = (scope, db);
+                }
+                catch
+                {
+                    await scope.DisposeAsync();
+                    throw;
+                }
             }
-            if (batch.Count == 0)
-            {
-                continue;
-            }
+            return _db;
+        }
+
+        public async Task ResetAsync()
+        {
+            var (scope, db) = (_scope, _db);
+            (_scope, _db) = (null, null);
             try
             {
-                await using var scope = _scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TContext>();
-                // Not cancellable: the requests wait for this commit, and a half-decided batch would answer nobody.
-                await db.AppendReadsAsync([.. batch.Select(p => p.Audit)], [.. batch.SelectMany(p => p.Companions)], chain, CancellationToken.None);
-                foreach (var pending in batch)
+                if (db is not null)
                 {
-                    pending.Committed.TrySetResult();
+                    await db.Database.CloseConnectionAsync();
                 }
             }
-            catch (Exception exception)
+            catch (Exception)
             {
-                ReadAuditLog.BatchFailed(_logger, batch.Count, exception.GetType().Name);
-                foreach (var pending in batch)
+                // A broken connection: the pool discards it.
+            }
+            finally
+            {
+                if (scope is { } s)
                 {
-                    pending.Committed.TrySetException(exception);
+                    await s.DisposeAsync();
                 }
             }
-            batch.Clear();
         }
     }
 
