@@ -15,8 +15,11 @@ public sealed class ReadAuditOptions
     /// <summary>Most read-audit records committed in one transaction. 1 commits every read on its own (no grouping).</summary>
     public int MaxBatch { get; set; } = 256;
 
-    /// <summary>Batches committed at the same time (each in its own transaction, on its own chain).</summary>
-    public int Writers { get; set; } = 2;
+    /// <summary>
+    /// Batches committed at the same time (each in its own transaction, on its own chain). One by default (ADR 0025):
+    /// a batch is one round trip on PostgreSQL, and a second writer mostly halved the batches, each costing a commit.
+    /// </summary>
+    public int Writers { get; set; } = 1;
 }
 
 /// <summary>
@@ -120,14 +123,27 @@ public sealed class ReadAudit<TContext> : IAsyncDisposable where TContext : Dinh
         }
     }
 
-    /// <summary>A writer's context, leased once, with its connection held open.</summary>
+    /// <summary>
+    /// A writer's context, leased once, with its connection held open. After a minute without a batch it is given back
+    /// and leased again: a connection idle that long may have been closed by the server or a proxy in between
+    /// (idle_session_timeout, a firewall), and a batch sent on it would fail its requests.
+    /// </summary>
     private sealed class WriterSession(IServiceScopeFactory scopes)
     {
+        private const long IdleMilliseconds = 60_000;
+
         private AsyncServiceScope? _scope;
         private TContext? _db;
+        private long _lastUsed;
 
         public async Task<TContext> ContextAsync()
         {
+            var now = Environment.TickCount64;
+            if (_db is not null && now - _lastUsed > IdleMilliseconds)
+            {
+                await ResetAsync();
+            }
+            _lastUsed = now;
             if (_db is null)
             {
                 var scope = scopes.CreateAsyncScope();

@@ -477,6 +477,10 @@ internal static class ArrayInsert
     {
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
+        // One Sync for the whole batch (Npgsql's default, stated here because everything rests on it): PostgreSQL runs
+        // the statements as one implicit transaction and skips the rest after an error. With error barriers each
+        // statement would commit on its own, and a head could move without its records.
+        batch.EnableErrorBarriers = false;
         var check = batch.CreateBatchCommand();
         check.CommandText = HeadCheck(db);
         check.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head.LastSequence });
