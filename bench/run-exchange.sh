@@ -104,9 +104,12 @@ token() {
 # server's pooled connections, the WAL writer, the checkpointer), from /proc: per request, this is less sensitive to
 # other work on the machine than the request rate.
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13 } END { printf "%.0f", t * 1000 / hz }' "$@" 2>/dev/null || echo 0; }
+# The postmaster's own time includes its children that have exited (cutime, cstime: a server's connections closed,
+# autovacuum workers done), which a sum over the live ones would lose.
 pg_cpu_ms() {
   local postmaster; postmaster=$(head -n 1 "$PG_TEMP_DIR/data/postmaster.pid")
-  cpu_ms "/proc/$postmaster/stat" $(ps -o pid= --ppid "$postmaster" | sed 's|.*|/proc/&/stat|' | tr -d ' ')
+  echo $(( $(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$postmaster/stat") \
+    + $(cpu_ms "/proc/$postmaster/stat" $(ps -o pid= --ppid "$postmaster" | sed 's|.*|/proc/&/stat|' | tr -d ' ')) ))
 }
 load() { # mode seconds
   DINH_WRK_NUMBERS="$work/numbers" DINH_WRK_MODE=$1 DINH_WRK_TOKEN=$access wrk -t 2 -c "$connections" -d "${2}s" --timeout 10s \
@@ -171,9 +174,12 @@ awk -v tps="$tps" -v floor="${result[floor]}" -v lon="${result[lookup_on]}" -v l
   printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh verification, BenchmarkWithoutAudit", d[3], d[4], d[5], d[6], d[7] + d[8], d[3] / tps
   printf "target: lookup >= 0.25 of pgbench: %.3f %s; verification: %.3f %s (of the floor: lookup %.3f, verification %.3f)\n", a[3] / tps, (a[3] / tps >= 0.25 ? "met" : "NOT met"), c[3] / tps, (c[3] / tps >= 0.25 ? "met" : "NOT met"), a[3] / f[3], c[3] / f[3]
   printf "CPU ms per request (server / PostgreSQL): lookup audited %.3f / %.3f, without audit %.3f / %.3f; verification audited %.3f / %.3f, without audit %.3f / %.3f\n", a[9], a[10], b[9], b[10], c[9], c[10], d[9], d[10]
+  printf "extra CPU ms per audited request (server + PostgreSQL): lookup %.3f, verification %.3f\n", a[9] + a[10] - b[9] - b[10], c[9] + c[10] - d[9] - d[10]
   printf "target: audit costs < 15%%: lookup %.1f%% %s, verification %.1f%% %s\n", 100 * (1 - a[3] / b[3]), (1 - a[3] / b[3] < 0.15 ? "met" : "NOT met"), 100 * (1 - c[3] / d[3]), (1 - c[3] / d[3] < 0.15 ? "met" : "NOT met")
 }'
 echo "audit records written by the audited runs: $audits (3 of them administration); access-log rows: $logged"
+# Each read-audit batch is one transaction: its rows share their xmin.
+echo "read-audit batches: $("${psql[@]}" -d exchange -At -c "SELECT count(DISTINCT xmin::text) || ', ' || round(count(*)::numeric / greatest(count(DISTINCT xmin::text), 1), 2) || ' records each' FROM audit_records WHERE action LIKE 'exchange.%'")"
 fi
 [[ $parts == *events* ]] || exit 0
 
