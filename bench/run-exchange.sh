@@ -7,7 +7,11 @@
 # for a minute: every event delivered, none lost.
 # Environment: DINH_BENCH_SECONDS (20), DINH_BENCH_CONNECTIONS (16), DINH_BENCH_EVENTS (100000), DINH_BENCH_DOWN (60),
 # DINH_BENCH_PARTS ("lookup events": either or both), DINH_BENCH_PG_PORT (55494), DINH_BENCH_PORT (55495), DINH_BENCH_HOOK_PORT (20496: three ports from there, below the ephemeral
-# range: a client retrying a closed port inside it can connect to itself and then hold the port).
+# range: a client retrying a closed port inside it can connect to itself and then hold the port),
+# DINH_BENCH_DINH_DLL (none: builds src): a published dinh.dll to run instead, for an A/B against another build (publish
+# it once with `dotnet publish src/Dinh.Server -c Release -o DIR`; it migrates and seeds its own schema),
+# DINH_BENCH_PERF (none): a directory; the audited and unaudited lookup runs are then profiled with `perf record -F 499 -g`
+# (the servers start with DOTNET_PerfMapEnabled=1; a profile, not a measurement: perf takes some CPU).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,9 +51,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "building Release…" >&2
-dotnet build "$root/src/Dinh.Server/Dinh.Server.csproj" -c Release --nologo -v q >/dev/null
+if [ -n "${DINH_BENCH_DINH_DLL:-}" ]; then
+  [ -f "$DINH_BENCH_DINH_DLL" ] || { echo "run-exchange: DINH_BENCH_DINH_DLL $DINH_BENCH_DINH_DLL is not a file" >&2; exit 1; }
+  dinh=(dotnet "$DINH_BENCH_DINH_DLL")
+else
+  dotnet build "$root/src/Dinh.Server/Dinh.Server.csproj" -c Release --nologo -v q >/dev/null
+  dinh=(dotnet "$root/src/Dinh.Server/bin/Release/net10.0/dinh.dll")
+fi
 dotnet build "$root/bench/Dinh.Bench/Dinh.Bench.csproj" -c Release --nologo -v q >/dev/null
-dinh=(dotnet "$root/src/Dinh.Server/bin/Release/net10.0/dinh.dll")
 bench=(dotnet "$root/bench/Dinh.Bench/bin/Release/net10.0/Dinh.Bench.dll")
 phase "build"
 
@@ -95,9 +104,12 @@ token() {
 # server's pooled connections, the WAL writer, the checkpointer), from /proc: per request, this is less sensitive to
 # other work on the machine than the request rate.
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13 } END { printf "%.0f", t * 1000 / hz }' "$@" 2>/dev/null || echo 0; }
+# The postmaster's own time includes its children that have exited (cutime, cstime: a server's connections closed,
+# autovacuum workers done), which a sum over the live ones would lose.
 pg_cpu_ms() {
   local postmaster; postmaster=$(head -n 1 "$PG_TEMP_DIR/data/postmaster.pid")
-  cpu_ms "/proc/$postmaster/stat" $(ps -o pid= --ppid "$postmaster" | sed 's|.*|/proc/&/stat|' | tr -d ' ')
+  echo $(( $(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$postmaster/stat") \
+    + $(cpu_ms "/proc/$postmaster/stat" $(ps -o pid= --ppid "$postmaster" | sed 's|.*|/proc/&/stat|' | tr -d ' ')) ))
 }
 load() { # mode seconds
   DINH_WRK_NUMBERS="$work/numbers" DINH_WRK_MODE=$1 DINH_WRK_TOKEN=$access wrk -t 2 -c "$connections" -d "${2}s" --timeout 10s \
@@ -114,7 +126,9 @@ phase "pgbench -S -M prepared -c $connections -j 2 -T $seconds: $tps tps"
 half=$(( (seconds + 1) / 2 ))
 declare -A result
 for audit in on off; do
-  if [ "$audit" = on ]; then serve; else serve Dinh__Exchange__BenchmarkWithoutAudit=true; fi
+  profiling=()
+  [ -n "${DINH_BENCH_PERF:-}" ] && profiling=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+  if [ "$audit" = on ]; then serve "${profiling[@]}"; else serve "${profiling[@]}" Dinh__Exchange__BenchmarkWithoutAudit=true; fi
   access=$(token)
   first=$(head -n 1 "$work/numbers")
   curl -sf -H "Authorization: Bearer $access" -H "Dinh-Purpose: benchmark" -H "Dinh-Case-Reference: BENCH-1" \
@@ -129,7 +143,13 @@ for audit in on off; do
     echo "$out $(awk -v o="$out" -v s="$(( $(cpu_ms "/proc/$server_pid/stat") - s0 ))" -v p="$(( $(pg_cpu_ms) - p0 ))" \
       'BEGIN { split(o, w, " "); printf "%.3f %.3f", s / w[1], p / w[1] }')"
   }
+  perf_pid=
+  if [ -n "${DINH_BENCH_PERF:-}" ]; then
+    mkdir -p "$DINH_BENCH_PERF"
+    perf record -F 499 -g -o "$DINH_BENCH_PERF/lookup-audit-$audit.data" -p "$server_pid" -- sleep "$seconds" >/dev/null 2>&1 & perf_pid=$!
+  fi
   result[lookup_$audit]=$(measured lookup "$seconds")
+  [ -n "$perf_pid" ] && { wait "$perf_pid" || true; }
   result[verify_$audit]=$(measured verify "$half")
   # The floor (no query, no audit) once, on the audited server: no endpoint of this server can be faster.
   [ "$audit" = on ] && result[floor]=$(load floor "$half")
@@ -140,6 +160,7 @@ audits=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM audit_records WHE
 logged=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM exchange_access_log")
 
 echo
+echo "dinh: ${DINH_BENCH_DINH_DLL:-built from $root}"
 echo "data exchange: $citizens citizens in PostgreSQL $("${psql[@]}" -d postgres -At -c 'SHOW server_version'), $(nproc) CPUs, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "concurrency $connections (wrk -t 2, pgbench -j 2); $seconds s for pgbench -S and lookups, $half s for verifications"
 awk -v tps="$tps" -v floor="${result[floor]}" -v lon="${result[lookup_on]}" -v loff="${result[lookup_off]}" -v von="${result[verify_on]}" -v voff="${result[verify_off]}" 'BEGIN {
@@ -153,9 +174,12 @@ awk -v tps="$tps" -v floor="${result[floor]}" -v lon="${result[lookup_on]}" -v l
   printf "%-52s %9.0f %8.2f %8.2f %8.2f %8d %8.3f\n", "dinh verification, BenchmarkWithoutAudit", d[3], d[4], d[5], d[6], d[7] + d[8], d[3] / tps
   printf "target: lookup >= 0.25 of pgbench: %.3f %s; verification: %.3f %s (of the floor: lookup %.3f, verification %.3f)\n", a[3] / tps, (a[3] / tps >= 0.25 ? "met" : "NOT met"), c[3] / tps, (c[3] / tps >= 0.25 ? "met" : "NOT met"), a[3] / f[3], c[3] / f[3]
   printf "CPU ms per request (server / PostgreSQL): lookup audited %.3f / %.3f, without audit %.3f / %.3f; verification audited %.3f / %.3f, without audit %.3f / %.3f\n", a[9], a[10], b[9], b[10], c[9], c[10], d[9], d[10]
+  printf "extra CPU ms per audited request (server + PostgreSQL): lookup %.3f, verification %.3f\n", a[9] + a[10] - b[9] - b[10], c[9] + c[10] - d[9] - d[10]
   printf "target: audit costs < 15%%: lookup %.1f%% %s, verification %.1f%% %s\n", 100 * (1 - a[3] / b[3]), (1 - a[3] / b[3] < 0.15 ? "met" : "NOT met"), 100 * (1 - c[3] / d[3]), (1 - c[3] / d[3] < 0.15 ? "met" : "NOT met")
 }'
 echo "audit records written by the audited runs: $audits (3 of them administration); access-log rows: $logged"
+# Each read-audit batch is one transaction: its rows share their xmin.
+echo "read-audit batches: $("${psql[@]}" -d exchange -At -c "SELECT count(DISTINCT xmin::text) || ', ' || round(count(*)::numeric / greatest(count(DISTINCT xmin::text), 1), 2) || ' records each' FROM audit_records WHERE action LIKE 'exchange.%'")"
 fi
 [[ $parts == *events* ]] || exit 0
 

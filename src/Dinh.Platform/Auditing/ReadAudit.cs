@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Dinh.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,11 @@ public sealed class ReadAuditOptions
     /// <summary>Most read-audit records committed in one transaction. 1 commits every read on its own (no grouping).</summary>
     public int MaxBatch { get; set; } = 256;
 
-    /// <summary>Batches committed at the same time (each in its own transaction, on its own chain).</summary>
-    public int Writers { get; set; } = 2;
+    /// <summary>
+    /// Batches committed at the same time (each in its own transaction, on its own chain). One by default (ADR 0025):
+    /// a batch is one round trip on PostgreSQL, and a second writer mostly halved the batches, each costing a commit.
+    /// </summary>
+    public int Writers { get; set; } = 1;
 }
 
 /// <summary>
@@ -72,40 +76,114 @@ public sealed class ReadAudit<TContext> : IAsyncDisposable where TContext : Dinh
     private async Task WriteAsync(ReadAuditChain chain)
     {
         var batch = new List<Pending>();
-        while (await _queue.Reader.WaitToReadAsync())
+        // The writer keeps one context and its open connection from batch to batch (no pool lease and connection reset
+        // per batch, and the batch's statements stay prepared on it); after a failed batch it starts on fresh ones.
+        var session = new WriterSession(_scopes);
+        try
         {
-            if (BeforeBatch is { } gate)
+            while (await _queue.Reader.WaitToReadAsync())
             {
-                await gate();
+                if (BeforeBatch is { } gate)
+                {
+                    await gate();
+                }
+                while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+                try
+                {
+                    var db = await session.ContextAsync();
+                    // Not cancellable: the requests wait for this commit, and a half-decided batch would answer nobody.
+                    await db.AppendReadsAsync([.. batch.Select(p => p.Audit)], [.. batch.SelectMany(p => p.Companions)], chain, CancellationToken.None);
+                    foreach (var pending in batch)
+                    {
+                        pending.Committed.TrySetResult();
+                    }
+                }
+                catch (Exception exception)
+                {
+                    ReadAuditLog.BatchFailed(_logger, batch.Count, exception.GetType().Name);
+                    foreach (var pending in batch)
+                    {
+                        pending.Committed.TrySetException(exception);
+                    }
+                    await session.ResetAsync();
+                }
+                batch.Clear();
             }
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
+        }
+        finally
+        {
+            await session.ResetAsync();
+        }
+    }
+
+    /// <summary>
+    /// A writer's context, leased once, with its connection held open. After a minute without a batch it is given back
+    /// and leased again: a connection idle that long may have been closed by the server or a proxy in between
+    /// (idle_session_timeout, a firewall), and a batch sent on it would fail its requests.
+    /// </summary>
+    private sealed class WriterSession(IServiceScopeFactory scopes)
+    {
+        private const long IdleMilliseconds = 60_000;
+
+        private AsyncServiceScope? _scope;
+        private TContext? _db;
+        private long _lastUsed;
+
+        public async Task<TContext> ContextAsync()
+        {
+            var now = Environment.TickCount64;
+            if (_db is not null && now - _lastUsed > IdleMilliseconds)
             {
-                batch.Add(pending);
+                await ResetAsync();
             }
-            if (batch.Count == 0)
+            _lastUsed = now;
+            if (_db is null)
             {
-                continue;
+                var scope = scopes.CreateAsyncScope();
+                try
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                    await db.Database.OpenConnectionAsync();
+                    (_scope, _db) = (scope, db);
+                }
+                catch
+                {
+                    await scope.DisposeAsync();
+                    throw;
+                }
             }
+            return _db;
+        }
+
+        public async Task ResetAsync()
+        {
+            var (scope, db) = (_scope, _db);
+            (_scope, _db) = (null, null);
             try
             {
-                await using var scope = _scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TContext>();
-                // Not cancellable: the requests wait for this commit, and a half-decided batch would answer nobody.
-                await db.AppendReadsAsync([.. batch.Select(p => p.Audit)], [.. batch.SelectMany(p => p.Companions)], chain, CancellationToken.None);
-                foreach (var pending in batch)
+                if (db is not null)
                 {
-                    pending.Committed.TrySetResult();
+                    await db.Database.CloseConnectionAsync();
                 }
             }
-            catch (Exception exception)
+            catch (Exception)
             {
-                ReadAuditLog.BatchFailed(_logger, batch.Count, exception.GetType().Name);
-                foreach (var pending in batch)
+                // A broken connection: the pool discards it.
+            }
+            finally
+            {
+                if (scope is { } s)
                 {
-                    pending.Committed.TrySetException(exception);
+                    await s.DisposeAsync();
                 }
             }
-            batch.Clear();
         }
     }
 

@@ -5,7 +5,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Dinh.Platform.Persistence;
 
@@ -63,13 +65,19 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
     /// <summary>
     /// Commits <paramref name="audits"/>, chained on <paramref name="chain"/>, in one transaction with
     /// <paramref name="companions"/> (the rows that go with them, such as access-log entries): the group commit of
-    /// reads (<see cref="ReadAudit{TContext}"/>). Nothing is tracked: the companions, the records and the chain head's
-    /// update go to the database as one command, built with the model's own column names and parameter mappings (so
-    /// the rows are those EF Core would write), then the commit. The writer keeps its chain's head between batches
-    /// (<see cref="ReadAuditChain"/>): the update applies only if the head is still the one it wrote last, so a batch
-    /// is two round trips; when another writer moved the head meanwhile (a write, another instance), nothing of the
-    /// batch stays, and it is sealed again on the head read under lock.
+    /// reads (<see cref="ReadAudit{TContext}"/>). Nothing is tracked: the rows go to the database built with the model's
+    /// own column names and types (so they are those EF Core would write). The writer keeps its chain's head between
+    /// batches (<see cref="ReadAuditChain"/>) and the batch moves the head only if it is still the one kept; when another
+    /// writer moved it meanwhile (a write, another instance), nothing of the batch stays, and it is sealed again on the
+    /// head read under lock.
     /// </summary>
+    /// <remarks>
+    /// On PostgreSQL, with a kept head, the batch is one round trip (ADR 0025): the head's conditional UPDATE, then one
+    /// INSERT per table over arrays (<see cref="ArrayInsert"/>), sent as one <see cref="NpgsqlBatch"/> without a
+    /// transaction, which PostgreSQL runs as one implicit transaction committed at the batch's end; the head check
+    /// raises an error when the head moved, and an error anywhere rolls the whole batch back. Otherwise (SQLite, or no
+    /// kept head) an explicit transaction: the head read under lock when not kept, one command, the commit.
+    /// </remarks>
     internal async Task AppendReadsAsync(IReadOnlyList<AuditEvent> audits, IReadOnlyList<object> companions, ReadAuditChain chain,
         CancellationToken cancellationToken)
     {
@@ -81,39 +89,67 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
             throw new ArgumentException("Nothing to append.", nameof(audits));
         }
         var records = audits.Select(NewRecord).ToList();
+        var npgsql = Database.IsNpgsql();
         for (var attempt = 0; ; attempt++)
         {
             var kept = chain.Head;
             try
             {
+                if (npgsql && kept is { } known)
+                {
+                    var sealedOnKept = Seal(records, chain.ChainId, known.Sequence, known.Hash);
+                    await Database.OpenConnectionAsync(cancellationToken);
+                    try
+                    {
+                        await ArrayInsert.ExecuteAsync(this, (NpgsqlConnection)Database.GetDbConnection(), null, companions, records, sealedOnKept,
+                            known.Sequence, cancellationToken);
+                    }
+                    finally
+                    {
+                        await Database.CloseConnectionAsync();
+                    }
+                    chain.Head = (sealedOnKept.LastSequence, sealedOnKept.LastHash);
+                    return;
+                }
                 await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
                 var dbTransaction = transaction.GetDbTransaction();
                 var (sequence, previous) = kept ?? await LockHeadAsync(Database.GetDbConnection(), dbTransaction, chain.ChainId, cancellationToken);
                 var head = Seal(records, chain.ChainId, sequence, previous);
-                await using var command = Database.GetDbConnection().CreateCommand();
-                command.Transaction = dbTransaction;
-                var expected = RowInsert.Prepare(this, command, companions, records, head, sequence);
-                if (await command.ExecuteNonQueryAsync(cancellationToken) != expected)
+                if (npgsql)
                 {
-                    // The head moved since this writer last wrote it, and no record collided: nothing stays (the head
-                    // row was not updated, the inserts go with the rollback). Sealed again on the head read under lock.
-                    chain.Head = null;
-                    await transaction.RollbackAsync(cancellationToken);
-                    if (attempt < 3)
+                    // The head is locked (not kept): its check passes, and the commit below ends the transaction.
+                    await ArrayInsert.ExecuteAsync(this, (NpgsqlConnection)Database.GetDbConnection(), (NpgsqlTransaction)dbTransaction, companions,
+                        records, head, sequence, cancellationToken);
+                }
+                else
+                {
+                    await using var command = Database.GetDbConnection().CreateCommand();
+                    command.Transaction = dbTransaction;
+                    var expected = RowInsert.Prepare(this, command, companions, records, head, sequence);
+                    if (await command.ExecuteNonQueryAsync(cancellationToken) != expected)
                     {
-                        continue;
+                        // The head moved since this writer last wrote it, and no record collided: nothing stays (the head
+                        // row was not updated, the inserts go with the rollback). Sealed again on the head read under lock.
+                        chain.Head = null;
+                        await transaction.RollbackAsync(cancellationToken);
+                        if (attempt < 3)
+                        {
+                            continue;
+                        }
+                        throw new InvalidOperationException($"Audit chain {chain.ChainId} kept moving; the batch was not written.");
                     }
-                    throw new InvalidOperationException($"Audit chain {chain.ChainId} kept moving; the batch was not written.");
                 }
                 await transaction.CommitAsync(cancellationToken);
                 chain.Head = (head.LastSequence, head.LastHash);
                 return;
             }
-            catch (DbException) when (kept is not null && attempt < 3)
+            catch (DbException exception) when (kept is not null && attempt < 3 && (!npgsql || ArrayInsert.HeadMoved(this, exception)))
             {
-                // Sealed on a kept head that had moved: the records collided with those written meanwhile (a unique
-                // violation on chain and sequence). Again, on the head read under lock; any other error comes back
-                // from that attempt too.
+                // Sealed on a kept head that had moved: the head check failed, or the records collided with those
+                // written meanwhile (a unique violation on chain and sequence); either way the batch's transaction
+                // rolled back whole. Again, on the head read under lock; any other error comes back from that attempt
+                // too. On PostgreSQL only these two errors are retried: after any other (a connection lost during the
+                // commit) the batch may have committed, and is not written twice.
                 chain.Head = null;
             }
             catch
@@ -409,6 +445,128 @@ internal static class RowInsert
         var insert = new System.Text.StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
             .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))).Append(") VALUES ").ToString();
         return new Shape(insert, properties);
+    }
+}
+
+/// <summary>
+/// A read batch on PostgreSQL as one <see cref="NpgsqlBatch"/>: first the chain head's UPDATE, conditional on the head
+/// being where the writer left it and raising an error when it is not, then for each entity type one INSERT of all its
+/// rows from arrays (<c>INSERT … SELECT * FROM unnest($1, $2, …)</c>, one array per column). The statements' text
+/// depends on the tables only, never on the batch's size, so each is prepared once per connection (Max Auto Prepare)
+/// and a batch sends one parameter per column, not one per value. Sent without a transaction, the batch is one implicit
+/// transaction that PostgreSQL commits when it reaches the batch's end (one round trip, committed before the answer
+/// arrives); an error in any statement rolls it back whole.
+/// </summary>
+internal static class ArrayInsert
+{
+    /// <summary>Marks the head check's error, a cast that fails on purpose (PostgreSQL has no RAISE outside PL/pgSQL).</summary>
+    private const string HeadMovedMessage = "audit chain head moved";
+
+    private sealed record Shape(string Insert, IProperty[] Properties, Type[] Elements, ValueConverter?[] Converters);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IEntityType, Shape> Shapes = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IEntityType, string> HeadChecks = new();
+
+    /// <summary>The batch failed because its kept head had moved: the head check, or a record's place already taken.</summary>
+    public static bool HeadMoved(DbContext db, DbException exception) => exception is PostgresException postgres
+        && ((postgres.SqlState == PostgresErrorCodes.UniqueViolation && postgres.TableName == db.Model.FindEntityType(typeof(AuditRecord))?.GetTableName())
+            || (postgres.SqlState == PostgresErrorCodes.InvalidTextRepresentation && postgres.MessageText.Contains(HeadMovedMessage, StringComparison.Ordinal)));
+
+    public static async Task ExecuteAsync(DbContext db, NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<object> companions,
+        IReadOnlyList<AuditRecord> records, AuditChainHead head, long expectedSequence, CancellationToken cancellationToken)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        // One Sync for the whole batch (Npgsql's default, stated here because everything rests on it): PostgreSQL runs
+        // the statements as one implicit transaction and skips the rest after an error. With error barriers each
+        // statement would commit on its own, and a head could move without its records.
+        batch.EnableErrorBarriers = false;
+        var check = batch.CreateBatchCommand();
+        check.CommandText = HeadCheck(db);
+        check.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head.LastSequence });
+        check.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = head.LastHash });
+        check.Parameters.Add(new NpgsqlParameter<int> { TypedValue = head.ChainId });
+        check.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedSequence });
+        batch.BatchCommands.Add(check);
+        if (companions.Count > 0)
+        {
+            foreach (var group in companions.GroupBy(c => c.GetType()))
+            {
+                batch.BatchCommands.Add(Insert(db, batch, [.. group]));
+            }
+        }
+        batch.BatchCommands.Add(Insert(db, batch, records));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // The UPDATE runs in a CTE so that the statement can count what it moved; a count other than 1 casts a text to an
+    // integer, which fails (the text depends on the count, so PostgreSQL cannot fold it into an error at planning).
+    private static string HeadCheck(DbContext db)
+    {
+        var headType = db.Model.FindEntityType(typeof(AuditChainHead))!;
+        if (HeadChecks.TryGetValue(headType, out var text))
+        {
+            return text;
+        }
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var table = StoreObjectIdentifier.Table(headType.GetTableName()!, headType.GetSchema());
+        string Column(string property) => sql.DelimitIdentifier(headType.FindProperty(property)!.GetColumnName(table)!);
+        text = $"WITH moved AS (UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {Column(nameof(AuditChainHead.LastSequence))} = $1, "
+            + $"{Column(nameof(AuditChainHead.LastHash))} = $2 WHERE {Column(nameof(AuditChainHead.ChainId))} = $3 "
+            + $"AND {Column(nameof(AuditChainHead.LastSequence))} = $4 RETURNING 1) "
+            + $"SELECT CASE count(*) WHEN 1 THEN 1 ELSE CAST('{HeadMovedMessage}: ' || count(*) || ' rows' AS integer) END FROM moved";
+        HeadChecks.AddOrUpdate(headType, text);
+        return text;
+    }
+
+    private static NpgsqlBatchCommand Insert<T>(DbContext db, NpgsqlBatch batch, IReadOnlyList<T> rows) where T : notnull
+    {
+        var type = db.Model.FindEntityType(rows[0].GetType())
+            ?? throw new InvalidOperationException($"{rows[0].GetType().Name} is not an entity of {db.GetType().Name}.");
+        if (!Shapes.TryGetValue(type, out var shape))
+        {
+            shape = ShapeOf(type, db.GetService<ISqlGenerationHelper>());
+            Shapes.AddOrUpdate(type, shape);
+        }
+        var command = batch.CreateBatchCommand();
+        command.CommandText = shape.Insert;
+        for (var column = 0; column < shape.Properties.Length; column++)
+        {
+            var getter = shape.Properties[column].GetGetter();
+            var converter = shape.Converters[column];
+            var values = Array.CreateInstance(shape.Elements[column], rows.Count);
+            for (var row = 0; row < rows.Count; row++)
+            {
+                var value = getter.GetClrValue(rows[row]);
+                values.SetValue(converter is null || value is null ? value : converter.ConvertToProvider(value), row);
+            }
+            command.Parameters.Add(new NpgsqlParameter { Value = values });
+        }
+        return command;
+    }
+
+    private static Shape ShapeOf(IEntityType type, ISqlGenerationHelper sql)
+    {
+        var table = StoreObjectIdentifier.Table(type.GetTableName()
+            ?? throw new InvalidOperationException($"{type.DisplayName()} has no table."), type.GetSchema());
+        var properties = type.GetProperties().ToArray();
+        if (properties.Any(p => p.IsShadowProperty() || p.GetColumnName(table) is null || (p.ValueGenerated != ValueGenerated.Never && !p.IsPrimaryKey())))
+        {
+            throw new InvalidOperationException($"{type.DisplayName()} has a shadow, unmapped or store-generated property; it cannot be written without tracking.");
+        }
+        var converters = properties.Select(p => p.GetTypeMapping().Converter).ToArray();
+        var elements = properties.Select((p, i) =>
+        {
+            var clr = converters[i]?.ProviderClrType ?? p.ClrType;
+            // Arrays of a value type hold nulls only as Nullable<T>.
+            return p.IsNullable && clr.IsValueType && Nullable.GetUnderlyingType(clr) is null ? typeof(Nullable<>).MakeGenericType(clr) : clr;
+        }).ToArray();
+        var insert = new System.Text.StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
+            .Append(") SELECT * FROM unnest(")
+            .AppendJoin(", ", properties.Select((p, i) => "$" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Append(')').ToString();
+        return new Shape(insert, properties, elements, converters);
     }
 }
 

@@ -122,6 +122,92 @@ public abstract class ReadAuditTests(DinhApp fixture)
         Assert.Single((await ExchangeTests.RecordsAsync(app, citizen.CitizenId)).Log);
     }
 
+    [Fact]
+    public async Task A_batch_on_a_kept_head_the_chain_no_longer_has_is_rolled_back_whole_and_sealed_again_on_the_real_head()
+    {
+        var app = fixture.Require();
+        var citizen = Guid.CreateVersion7();
+        var chain = new ReadAuditChain(Random.Shared.Next(16));
+        await AppendAsync(app, chain, citizen, "exchange.test.kept.first", 1);
+        var real = chain.Head!.Value;
+        // A head ahead of the chain's: the places after it are free, so only the head check stops the batch there
+        // (without it, records would land past a gap, chained on a hash the chain does not have).
+        chain.Head = (real.Sequence + 10, real.Hash);
+
+        await AppendAsync(app, chain, citizen, "exchange.test.kept.second", 3);
+
+        var (log, audit) = await ExchangeTests.RecordsAsync(app, citizen);
+        Assert.Equal(4, log.Count);
+        var placed = audit.Where(r => r.ChainId == chain.ChainId).OrderBy(r => r.Sequence).Select(r => (r.Sequence, r.Action)).ToList();
+        Assert.Equal([(real.Sequence, "exchange.test.kept.first"), (real.Sequence + 1, "exchange.test.kept.second"), (real.Sequence + 2, "exchange.test.kept.second"),
+            (real.Sequence + 3, "exchange.test.kept.second")], placed);
+        Assert.Equal(real.Sequence + 3, chain.Head!.Value.Sequence);
+        Assert.True((await app.VerifyAuditAsync()).Intact);
+    }
+
+    [Fact]
+    public async Task A_batch_whose_access_log_row_fails_leaves_neither_records_nor_a_moved_head_and_the_next_one_commits()
+    {
+        var app = fixture.Require();
+        var citizen = Guid.CreateVersion7();
+        var chain = new ReadAuditChain(Random.Shared.Next(16));
+        await AppendAsync(app, chain, citizen, "exchange.test.half.first", 1);
+        var kept = chain.Head!.Value;
+
+        // Two access-log rows with one key: the second insert fails after the head check and the records' insert were sent.
+        var twin = Entry(citizen);
+        var failed = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => WithExchangeDbAsync(app, async db =>
+        {
+            await db.AppendReadsAsync([Event(citizen, "exchange.test.half.failed"), Event(citizen, "exchange.test.half.failed")], [twin, twin], chain,
+                CancellationToken.None);
+            return 0;
+        }));
+        Assert.NotNull(failed);
+        Assert.Null(chain.Head);
+        var (log, audit) = await ExchangeTests.RecordsAsync(app, citizen);
+        Assert.Single(log);
+        Assert.DoesNotContain(audit, r => r.Action == "exchange.test.half.failed");
+        var head = await WithExchangeDbAsync(app, db => db.Set<AuditChainHead>().AsNoTracking().SingleAsync(h => h.ChainId == chain.ChainId));
+        Assert.Equal(kept.Sequence, head.LastSequence);
+        Assert.Empty(await WithExchangeDbAsync(app, db => db.Set<AuditRecord>().AsNoTracking()
+            .Where(r => r.ChainId == chain.ChainId && r.Sequence > head.LastSequence).Select(r => r.Sequence).ToListAsync()));
+
+        await AppendAsync(app, chain, citizen, "exchange.test.half.next", 2);
+        Assert.Equal(3, (await ExchangeTests.RecordsAsync(app, citizen)).Log.Count);
+        Assert.True((await app.VerifyAuditAsync()).Intact);
+    }
+
+    private static async Task AppendAsync(DinhApp app, ReadAuditChain chain, Guid citizen, string action, int count) => await WithExchangeDbAsync(app, async db =>
+    {
+        await db.AppendReadsAsync([.. Enumerable.Range(0, count).Select(_ => Event(citizen, action))], [.. Enumerable.Range(0, count).Select(_ => Entry(citizen))],
+            chain, CancellationToken.None);
+        return 0;
+    });
+
+    private static AuditEvent Event(Guid citizen, string action) => new("member:VN/TEST/KEPT/x", action, Purpose)
+    {
+        Subject = $"citizen:{citizen}",
+    };
+
+    private static Dinh.Exchange.Access.AccessLogEntry Entry(Guid citizen) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        CitizenId = citizen,
+        MemberId = Guid.CreateVersion7(),
+        MemberIdentifier = "VN/TEST/KEPT/x",
+        MemberName = "Kept-head test",
+        Kind = "lookup",
+        Purpose = Purpose,
+        Fields = "fullName",
+        At = TimeProvider.System.GetUtcNow(),
+    };
+
+    private static async Task<T> WithExchangeDbAsync<T>(DinhApp app, Func<ExchangeDbContext, Task<T>> work)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<ExchangeDbContext>());
+    }
+
     /// <summary>A citizen, a member granted the person dataset (and <paramref name="alsoGranted"/>), its client, and the read audit held before its next batch until <c>release</c> completes.</summary>
     private async Task<(DinhApp App, TestCitizen Citizen, TestMember Member, HttpClient Client, ReadAudit<ExchangeDbContext> Reads,
         TaskCompletionSource Release)> HeldAsync(string code, string? alsoGranted = null)
