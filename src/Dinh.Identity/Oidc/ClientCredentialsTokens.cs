@@ -23,6 +23,9 @@ internal sealed class ClientCredentialsTokens : IOpenIddictServerHandler<OpenIdd
         .SetOrder(TokenEndpointPassthrough.Descriptor.Order - 1_000)
         .Build();
 
+    /// <summary>The transaction property holding the principal signed in here: the mark <see cref="TokenEndpointPassthrough"/> reads.</summary>
+    internal const string SignedInProperty = "dinh:client_credentials_principal";
+
     public ValueTask HandleAsync(OpenIddictServerEvents.HandleTokenRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -32,7 +35,9 @@ internal sealed class ClientCredentialsTokens : IOpenIddictServerHandler<OpenIdd
             identity.SetClaim(Claims.Subject, context.Request.ClientId);
             identity.SetScopes(context.Request.GetScopes());
             identity.SetDestinations(static _ => [Destinations.AccessToken]);
-            context.SignIn(new ClaimsPrincipal(identity));
+            var principal = new ClaimsPrincipal(identity);
+            context.Transaction.SetProperty(SignedInProperty, principal);
+            context.SignIn(principal);
         }
         return default;
     }
@@ -40,8 +45,10 @@ internal sealed class ClientCredentialsTokens : IOpenIddictServerHandler<OpenIdd
 
 /// <summary>
 /// OpenIddict's pass-through of the token endpoint (its <c>EnablePassthroughMode</c>, same filters and order, which this
-/// replaces), except for a request already signed in by <see cref="ClientCredentialsTokens"/>: that one OpenIddict
-/// answers itself.
+/// replaces), except for a request signed in by <see cref="ClientCredentialsTokens"/>: that one OpenIddict answers
+/// itself. The mark is that handler's own principal, not just any: for the code and refresh-token grants OpenIddict has
+/// already put the code's or refresh token's principal in the context, and those must reach the endpoint, which checks
+/// that the account may still sign in.
 /// </summary>
 internal sealed class TokenEndpointPassthrough : IOpenIddictServerHandler<OpenIddictServerEvents.HandleTokenRequestContext>
 {
@@ -59,7 +66,7 @@ internal sealed class TokenEndpointPassthrough : IOpenIddictServerHandler<OpenId
     public ValueTask HandleAsync(OpenIddictServerEvents.HandleTokenRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Principal is null)
+        if (context.Principal is null || !ReferenceEquals(context.Principal, context.Transaction.GetProperty<ClaimsPrincipal>(ClientCredentialsTokens.SignedInProperty)))
         {
             context.SkipRequest();
         }
