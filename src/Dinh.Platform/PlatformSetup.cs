@@ -117,6 +117,13 @@ public static class PlatformSetup
             // PlatformExceptionHandler logs what may be logged; the middleware's own log would quote the exception message.
             SuppressDiagnosticsCallback = _ => true,
         });
+        // Before authentication: OpenIddict answers its own endpoints there (discovery, keys, introspection, revocation,
+        // token errors, and client_credentials tokens, ADR 0024), and those answers get the same headers as every other.
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         // Explicitly, inside the error translation: left implicit, WebApplication puts authentication first in the
         // pipeline, outside UseExceptionHandler, so a database outage while a session cookie was being checked
         // escaped as a bare 500 instead of a 503 with problem details (found by the PostgreSQL restart test). Still
@@ -126,11 +133,6 @@ public static class PlatformSetup
         app.UseAuthorization();
         app.UseStatusCodePages(async context =>
             await ErrorResponses.WriteAsync(context.HttpContext, await ErrorResponses.ForResponseAsync(context.HttpContext)));
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseHsts();
-        }
-        app.UseMiddleware<SecurityHeadersMiddleware>();
         return app;
     }
 

@@ -13,13 +13,27 @@ namespace Dinh.Identity.Oidc;
 /// 7.8 trusts the certificates of a client's key set only as IdentityModel converts them, which turns an RSA-typed JWK
 /// with `x5c` into a certificate key and an EC one into a bare ECDsa key, never matched. Here an EC key's `x5c`
 /// certificate joins the trust store too, so members may register P-256 (or P-384, P-521) certificates under their
-/// true key type. Everything else, including the chain building and the certificate checks, stays OpenIddict's.
+/// true key type. Everything else, including the chain building and the certificate checks, stays OpenIddict's. And
+/// an application to be updated or deleted is attached to the request's context first (see <see cref="UpdateAsync"/>).
 /// </summary>
 internal sealed class CertificateClientManager(IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication<Guid>> cache,
     ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication<Guid>>> logger, IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication<Guid>> store)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication<Guid>>(cache, logger, options, store)
 {
+    // The shared cache hands out untracked copies (SharedApplicationCache): one to be changed or removed is attached first.
+    public override ValueTask UpdateAsync(OpenIddictEntityFrameworkCoreApplication<Guid> application, CancellationToken cancellationToken = default)
+    {
+        (Cache as SharedApplicationCache)?.Track(application);
+        return base.UpdateAsync(application, cancellationToken);
+    }
+
+    public override ValueTask DeleteAsync(OpenIddictEntityFrameworkCoreApplication<Guid> application, CancellationToken cancellationToken = default)
+    {
+        (Cache as SharedApplicationCache)?.Track(application);
+        return base.DeleteAsync(application, cancellationToken);
+    }
+
     public override async ValueTask<X509ChainPolicy?> GetSelfSignedTlsClientAuthenticationPolicyAsync(OpenIddictEntityFrameworkCoreApplication<Guid> application,
         X509ChainPolicy policy, CancellationToken cancellationToken = default)
     {

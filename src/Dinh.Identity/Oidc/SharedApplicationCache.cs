@@ -10,8 +10,12 @@ namespace Dinh.Identity.Oidc;
 /// OpenIddict's application cache, shared by the requests of this instance for <see cref="Lifetime"/> instead of
 /// living one request (OpenIddict's default). Every token request looks its client up by client_id; with the
 /// per-request cache that was a database round trip and a quarter of the token endpoint's CPU (docs/performance.md).
-/// Each request gets its own copy of the cached row, never a shared instance, attached to the request's context as
-/// if it had just been queried (so OpenIddict's manager can update it as usual). An application changed or deleted through OpenIddict's manager on this instance is dropped at once
+/// Each request gets its own copy of the cached row, never a shared instance, and not attached to the request's
+/// context: OpenIddict's store attaches an application itself when it updates or deletes one, and queries the row
+/// itself when it links a token or authorization to it, so attaching every copy (EF Core's change tracker: 3 % of a
+/// token's CPU, docs/performance.md, ADR 0024) bought nothing. An instance the context already tracks (the request
+/// read the row itself) is handed out instead of a copy, so that the context never holds two instances of one
+/// application. An application changed or deleted through OpenIddict's manager on this instance is dropped at once
 /// (the manager calls <see cref="RemoveAsync"/>); a change made on another instance is seen within
 /// <see cref="Lifetime"/> — the same bound as the client-assertion keys (<see cref="ClientAssertionKeys"/>).
 /// </summary>
@@ -31,7 +35,7 @@ internal sealed class SharedApplicationCache(IOpenIddictApplicationStore<OpenIdd
 
     // The instance handed out per application in this scope (this cache is scoped: one per request). OpenIddict asks for
     // the client five or six times per token request; the same instance each time, as OpenIddict's own per-request cache
-    // does, without asking the context's change tracker again (DetectChanges on each ask was 2–3 % of a token's CPU).
+    // does, unless the context has since started tracking one of its own (see Tracked).
     private readonly Dictionary<Guid, OpenIddictEntityFrameworkCoreApplication<Guid>> handedOut = [];
 
     public ValueTask AddAsync(OpenIddictEntityFrameworkCoreApplication<Guid> application, CancellationToken cancellationToken)
@@ -75,22 +79,28 @@ internal sealed class SharedApplicationCache(IOpenIddictApplicationStore<OpenIdd
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Attaches a copy handed out here before OpenIddict's manager updates or deletes it (<see cref="CertificateClientManager"/>):
+    /// the manager first checks the client id's uniqueness with a tracking query of its own, which must find this
+    /// instance rather than start tracking a second one of the same key.
+    /// </summary>
+    internal void Track(OpenIddictEntityFrameworkCoreApplication<Guid> application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        if (Tracked(application.Id) is null)
+        {
+            db.Set<OpenIddictEntityFrameworkCoreApplication<Guid>>().Attach(application);
+        }
+    }
+
     private async ValueTask<OpenIddictEntityFrameworkCoreApplication<Guid>?> FindAsync(string key,
         Func<ValueTask<OpenIddictEntityFrameworkCoreApplication<Guid>?>> load)
     {
         if (Rows.TryGetValue(key, out var cached) && clock.GetUtcNow() - cached.At < Lifetime)
         {
-            if (handedOut.TryGetValue(cached.Row.Id, out var same))
-            {
-                return same;
-            }
-            var application = Tracked(cached.Row.Id);
-            if (application is null)
-            {
-                application = Copy(cached.Row);
-                db.Set<OpenIddictEntityFrameworkCoreApplication<Guid>>().Attach(application);
-            }
-            handedOut[application.Id] = application;
+            var id = cached.Row.Id;
+            var application = Tracked(id) ?? (handedOut.TryGetValue(id, out var same) ? same : Copy(cached.Row));
+            handedOut[id] = application;
             return application;
         }
         var loaded = await load();
@@ -102,8 +112,10 @@ internal sealed class SharedApplicationCache(IOpenIddictApplicationStore<OpenIdd
         return loaded;
     }
 
-    // An instance this request's context already tracks (read by a query of its own): attaching a copy would clash with it.
-    // Looked up without DetectChanges, which DbSet.Local and a tracking query would run over every tracked entity.
+    // An instance this request's context tracks (read by a query of its own, or a copy the store attached to update it):
+    // handing out another would let the store try to attach a second instance of the same key, which EF Core refuses.
+    // Looked up without DetectChanges, which DbSet.Local and a tracking query would run over every tracked entity; on
+    // the token endpoint the context tracks nothing, so this costs next to nothing.
     private OpenIddictEntityFrameworkCoreApplication<Guid>? Tracked(Guid id)
     {
         var tracker = db.ChangeTracker;

@@ -11,11 +11,14 @@ namespace Dinh.Platform.Web;
 /// Authentication schemes that answer requests themselves (<see cref="IAuthenticationRequestHandler"/>) on known
 /// paths only: OpenIddict's server answers its own endpoints. Such a scheme is not asked about any other path. Request
 /// handlers not listed here are asked on every request, as the framework does (OpenIddict's validation needs that: it
-/// prepares its transaction there for the bearer tokens it then authenticates).
+/// prepares its transaction there for the bearer tokens it then authenticates), except on the paths excluded for them.
 /// </summary>
 public sealed class RequestHandlerPathsOptions
 {
     public Dictionary<string, List<PathString>> Schemes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Paths on which a scheme is not asked (it has nothing to do there), whatever <see cref="Schemes"/> says.</summary>
+    public Dictionary<string, List<PathString>> Excluded { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -27,6 +30,7 @@ public sealed class RequestHandlerPathsOptions
 internal sealed class DinhAuthenticationMiddleware(RequestDelegate next, IAuthenticationSchemeProvider schemes, IOptions<RequestHandlerPathsOptions> paths)
 {
     private readonly Dictionary<string, PathString[]> _paths = paths.Value.Schemes.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
+    private readonly Dictionary<string, PathString[]> _excluded = paths.Value.Excluded.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -38,7 +42,8 @@ internal sealed class DinhAuthenticationMiddleware(RequestDelegate next, IAuthen
         var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
         foreach (var scheme in await schemes.GetRequestHandlerSchemesAsync())
         {
-            if (_paths.TryGetValue(scheme.Name, out var prefixes) && !Under(context.Request.Path, prefixes))
+            if ((_paths.TryGetValue(scheme.Name, out var prefixes) && !Under(context.Request.Path, prefixes))
+                || (_excluded.TryGetValue(scheme.Name, out var excluded) && Under(context.Request.Path, excluded)))
             {
                 continue;
             }
@@ -116,6 +121,20 @@ public static class DinhAuthenticationSetup
             if (!options.Schemes.TryGetValue(scheme, out var list))
             {
                 options.Schemes[scheme] = list = [];
+            }
+            list.AddRange(prefixes.Select(p => new PathString(p)));
+        });
+
+    /// <summary>
+    /// Does not ask <paramref name="scheme"/>, a scheme that handles requests itself, under <paramref name="prefixes"/>:
+    /// nothing there may authenticate with it (it would find the request unprepared).
+    /// </summary>
+    public static IServiceCollection AddAuthenticationRequestPathExclusions(this IServiceCollection services, string scheme, params string[] prefixes) =>
+        services.Configure<RequestHandlerPathsOptions>(options =>
+        {
+            if (!options.Excluded.TryGetValue(scheme, out var list))
+            {
+                options.Excluded[scheme] = list = [];
             }
             list.AddRange(prefixes.Select(p => new PathString(p)));
         });

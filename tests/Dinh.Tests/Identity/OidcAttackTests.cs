@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dinh.Identity.Accounts;
+using Dinh.Identity.Oidc;
 using Dinh.Identity.Persistence;
 using Dinh.Identity.Seeding;
 using Dinh.Tests.Infrastructure;
@@ -456,6 +457,52 @@ public abstract partial class OidcAttackTests(DinhApp fixture)
         Assert.Equal(1, answers.Take(12).Count(a => a.Status == HttpStatusCode.OK));
         Assert.All(answers.Take(12).Where(a => a.Status != HttpStatusCode.OK), a => Assert.Equal(Errors.InvalidClient, Error(a.Body)));
         Assert.All(answers.Skip(12), a => Assert.True(a.Status == HttpStatusCode.OK, a.Body.ToString()));
+    }
+
+    // 11c. client_credentials tokens are issued inside OpenIddict (ADR 0024), without the endpoint: the same token as
+    // before (ES256 at+jwt, the client as subject and client_id, the scope asked, 10 minutes), a response that is not
+    // cached, with the security headers every other response carries, and an error for a scope the client may not have.
+    [Fact]
+    public async Task OidcAttack_a_client_credentials_token_is_the_endpoints_token_with_the_usual_headers()
+    {
+        var app = fixture.Require();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var clientId = await RegisterKeyClientAsync(app, key);
+        var issuer = await IssuerAsync(app);
+
+        using var http = app.CreateClient();
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(KeyClient(clientId, Assertion(clientId, issuer, key))));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Contains("frame-ancestors 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        var access = new JsonWebToken(body.GetProperty("access_token").GetString());
+        Assert.Equal("at+jwt", access.Typ);
+        Assert.Equal(issuer, access.Issuer);
+        Assert.Equal(clientId, access.Subject);
+        Assert.Equal(clientId, access.GetClaim("client_id").Value);
+        Assert.Equal("registry.read", access.GetClaim("scope").Value);
+        Assert.Equal(TimeSpan.FromMinutes(10), access.ValidTo - access.IssuedAt);
+
+        var (refused, refusedBody) = await TokenAsync(app, KeyClient(clientId, Assertion(clientId, issuer, key), "registry.write"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal(Errors.InvalidScope, Error(refusedBody));
+    }
+
+    [Theory]
+    [InlineData("{\"iss\":\"agency-1\",\"sub\":\"agency-1\"}", "agency-1")]
+    [InlineData("{\"aud\":{\"iss\":\"nested\"},\"jti\":[1,2],\"iss\":\"after\\u002dnested\"}", "after-nested")]
+    [InlineData("{\"sub\":\"no issuer\"}", null)]
+    [InlineData("{\"iss\":42}", null)]
+    [InlineData("[\"iss\"]", null)]
+    [InlineData("not json", null)]
+    public void The_unvalidated_issuer_of_an_assertion_is_read_from_its_payload_only(string payload, string? expected)
+    {
+        static string Part(string text) => Base64UrlEncoder.Encode(text);
+        Assert.Equal(expected, ClientAssertionKeys.UnvalidatedIssuer($"{Part("{\"alg\":\"ES256\"}")}.{Part(payload)}.c2ln"));
+        Assert.Null(ClientAssertionKeys.UnvalidatedIssuer(Part(payload)));
+        Assert.Null(ClientAssertionKeys.UnvalidatedIssuer($"{Part("{}")}.%%%.c2ln"));
     }
 
     // --- Helpers ---------------------------------------------------------------------------------------------------
