@@ -433,7 +433,9 @@ internal static class RowInsert
         text.Append(";\n");
     }
 
-    private static Shape ShapeOf(IEntityType type, ISqlGenerationHelper sql)
+    /// <summary>The table and the columns of an entity written without tracking: every property, none of them shadow,
+    /// unmapped or store-generated (the rows are written exactly as EF Core would write them).</summary>
+    internal static (StoreObjectIdentifier Table, IProperty[] Properties) Writable(IEntityType type)
     {
         var table = StoreObjectIdentifier.Table(type.GetTableName()
             ?? throw new InvalidOperationException($"{type.DisplayName()} has no table."), type.GetSchema());
@@ -442,6 +444,12 @@ internal static class RowInsert
         {
             throw new InvalidOperationException($"{type.DisplayName()} has a shadow, unmapped or store-generated property; it cannot be written without tracking.");
         }
+        return (table, properties);
+    }
+
+    private static Shape ShapeOf(IEntityType type, ISqlGenerationHelper sql)
+    {
+        var (table, properties) = Writable(type);
         var insert = new System.Text.StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
             .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))).Append(") VALUES ").ToString();
         return new Shape(insert, properties);
@@ -547,13 +555,7 @@ internal static class ArrayInsert
 
     private static Shape ShapeOf(IEntityType type, ISqlGenerationHelper sql)
     {
-        var table = StoreObjectIdentifier.Table(type.GetTableName()
-            ?? throw new InvalidOperationException($"{type.DisplayName()} has no table."), type.GetSchema());
-        var properties = type.GetProperties().ToArray();
-        if (properties.Any(p => p.IsShadowProperty() || p.GetColumnName(table) is null || (p.ValueGenerated != ValueGenerated.Never && !p.IsPrimaryKey())))
-        {
-            throw new InvalidOperationException($"{type.DisplayName()} has a shadow, unmapped or store-generated property; it cannot be written without tracking.");
-        }
+        var (table, properties) = RowInsert.Writable(type);
         var converters = properties.Select(p => p.GetTypeMapping().Converter).ToArray();
         var elements = properties.Select((p, i) =>
         {

@@ -116,13 +116,7 @@ public abstract class PasswordUpgradeTests(DinhApp fixture)
     public async Task A_wrong_password_against_a_pbkdf2_hash_is_refused_and_leaves_the_hash_as_it_was()
     {
         var app = fixture.Require();
-        var citizen = await CitizenAccounts.CreateAsync(app);
-        var old = new PasswordHasher<Account>(Options.Create(IdentitySetup.HasherOptions)).HashPassword(new Account(), citizen.Password);
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
-            await db.Accounts.Where(a => a.Id == citizen.AccountId).ExecuteUpdateAsync(a => a.SetProperty(x => x.PasswordHash, old));
-        }
+        var (citizen, old) = await CitizenWithPbkdf2HashAsync(app);
 
         using var browser = app.CreateClient();
         using (var login = await AccountsDriver.PostLoginAsync(browser, citizen.Number, "mat-khau-sai-hoan-toan"))
@@ -141,13 +135,7 @@ public abstract class PasswordUpgradeTests(DinhApp fixture)
     public async Task Sign_ins_racing_to_upgrade_one_hash_all_succeed()
     {
         var app = fixture.Require();
-        var citizen = await CitizenAccounts.CreateAsync(app);
-        var old = new PasswordHasher<Account>(Options.Create(IdentitySetup.HasherOptions)).HashPassword(new Account(), citizen.Password);
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
-            await db.Accounts.Where(a => a.Id == citizen.AccountId).ExecuteUpdateAsync(a => a.SetProperty(x => x.PasswordHash, old));
-        }
+        var (citizen, _) = await CitizenWithPbkdf2HashAsync(app);
 
         // Each reads the PBKDF2 hash and upgrades it; all but the first lose on the concurrency stamp, yet the
         // password was right for all of them (this was a 409 before).
@@ -193,6 +181,17 @@ public abstract class PasswordUpgradeTests(DinhApp fixture)
         using var owner = app.CreateClient();
         using var refused = await AccountsDriver.PostLoginAsync(owner, citizen.Number, citizen.Password);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    /// <summary>A citizen whose stored hash is Identity's PBKDF2 one, as accounts made before ADR 0022 have.</summary>
+    private static async Task<(TestCitizen Citizen, string Hash)> CitizenWithPbkdf2HashAsync(DinhApp app)
+    {
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        var old = new PasswordHasher<Account>(Options.Create(IdentitySetup.HasherOptions)).HashPassword(new Account(), citizen.Password);
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        await db.Accounts.Where(a => a.Id == citizen.AccountId).ExecuteUpdateAsync(a => a.SetProperty(x => x.PasswordHash, old));
+        return (citizen, old);
     }
 }
 
