@@ -10,15 +10,16 @@
 #   DINH_BENCH_SECONDS (15)       measured seconds of each hash run and each login run
 #   DINH_BENCH_ROUNDS (3)         rounds; each round measures the hash rate, then the logins, so load from elsewhere
 #                                 on the machine falls on both alike
-#   DINH_BENCH_CLIENTS (2 x CPUs) concurrent login clients (each login is a new visitor: GET page, POST form)
+#   DINH_BENCH_CLIENTS (2 x dinh's CPUs) concurrent login clients (each login is a new visitor: GET page, POST form)
 #   DINH_BENCH_WARMUP (15)        at least this many seconds of logins before the first round, and until the server's
 #                                 JIT has settled (bench/warm-up.sh; at most DINH_BENCH_WARMUP_MAX, here 180), not counted
 #   DINH_BENCH_DINH_PORT (55601)  port of dinh on 127.0.0.1
 #   DINH_BENCH_PG_PORT (55610)    port of the throw-away PostgreSQL (.ci/postgres.sh)
 #   DINH_BENCH_ARGON2_MEMORY_KIB, DINH_BENCH_ARGON2_PASSES  Argon2id parameters for both the server
 #                                 (Dinh:Identity:PasswordHash) and the hash runs; unset: the server's defaults
-#   DINH_BENCH_PIN (1 when there are 2 CPUs or more)  "per core" as a core of the provider: dinh and the hash runs get
-#                                 CPUs 1..n-1 (taskset), PostgreSQL and the login clients CPU 0, as in a deployment where
+#   DINH_BENCH_PIN (1 when there are 2 CPUs or more)  "per core" as a core of the provider: PostgreSQL and the login
+#                                 clients get the first quarter of the CPUs (at least one: CPU 0 of 2), dinh and the
+#                                 hash runs the rest (taskset), as in a deployment where
 #                                 the database has its own machine (Keycloak's sizing, the 15/s per vCPU, counts the
 #                                 provider's vCPUs only). 0: every process shares every CPU, and a login's per-core
 #                                 figure also pays for the database and the load generator while the hash's does not.
@@ -29,11 +30,12 @@ seconds=${DINH_BENCH_SECONDS:-15}
 rounds=${DINH_BENCH_ROUNDS:-3}
 cpus=$(nproc)
 pin=${DINH_BENCH_PIN:-$([ "$cpus" -ge 2 ] && echo 1 || echo 0)}
-on_provider=() on_others=()
+on_provider=() on_others=() others=0
 if [ "$pin" = 1 ]; then
   command -v taskset >/dev/null || { echo "run-login: taskset is missing (util-linux), or set DINH_BENCH_PIN=0" >&2; exit 1; }
-  on_provider=(taskset -c "1-$(( cpus - 1 ))") on_others=(taskset -c 0)
-  cores=$(( cpus - 1 ))
+  others=$(( cpus / 4 > 1 ? cpus / 4 : 1 ))
+  on_provider=(taskset -c "$others-$(( cpus - 1 ))") on_others=(taskset -c "0-$(( others - 1 ))")
+  cores=$(( cpus - others ))
 else
   cores=$cpus
 fi
@@ -83,7 +85,7 @@ pg_started=1
 if [ "$pin" = 1 ]; then
   # The postmaster and the processes it has started; the backends it forks later inherit its CPU.
   postmaster=$(head -n 1 "$PG_TEMP_DIR/data/postmaster.pid")
-  for p in "$postmaster" $(pgrep -P "$postmaster"); do taskset -a -cp 0 "$p" >/dev/null; done
+  for p in "$postmaster" $(pgrep -P "$postmaster"); do taskset -a -cp "0-$(( others - 1 ))" "$p" >/dev/null; done
 fi
 # Production (plain HTTP is allowed on loopback only), with the demo population and demo accounts seeded on start.
 export Dinh__Database__Provider=Postgres ConnectionStrings__Dinh="$DINH_TEST_POSTGRES"
@@ -151,7 +153,7 @@ done
 
 report=$out/login-$(date +%Y%m%d-%H%M%S).txt
 {
-  echo "login: Argon2id (m=${DINH_BENCH_ARGON2_MEMORY_KIB:-19456} KiB, t=${DINH_BENCH_ARGON2_PASSES:-2}, p=1); $cpus CPUs, $( [ "$pin" = 1 ] && echo "dinh and the hash runs pinned to $cores of them, PostgreSQL and the clients to the other" || echo "not pinned"); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+  echo "login: Argon2id (m=${DINH_BENCH_ARGON2_MEMORY_KIB:-19456} KiB, t=${DINH_BENCH_ARGON2_PASSES:-2}, p=1); $cpus CPUs, $( [ "$pin" = 1 ] && echo "dinh and the hash runs pinned to $cores of them, PostgreSQL and the clients to the other $others" || echo "not pinned"); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
   echo "$rounds round(s) of ${seconds} s hash ($cores threads) then ${seconds} s logins ($clients clients, GET /account/login + POST, 302 = success); dinh Release, Production, PostgreSQL $("$PG_TEMP_BIN/postgres" --version | awk '{ print $3 }')"
   awk -v cores="$cores" '
     { r = $1; hash[r] = $2; hs += $2; hcpu += $3; hn += $4
