@@ -23,6 +23,9 @@
 #                                 the database has its own machine (Keycloak's sizing, the 15/s per vCPU, counts the
 #                                 provider's vCPUs only). 0: every process shares every CPU, and a login's per-core
 #                                 figure also pays for the database and the load generator while the hash's does not.
+#   DINH_BENCH_PERF (none)        a directory: round 1's hash run and login run are profiled there (`perf record -F 999
+#                                 -g`, hash.data and login.data; dinh starts with DOTNET_PerfMapEnabled=1). A profile, not
+#                                 a measurement: perf takes some CPU, so keep that round's figures out of comparisons.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -101,7 +104,13 @@ if [ -n "${DINH_BENCH_ARGON2_PASSES:-}" ]; then
   hash_options+=(--passes "$DINH_BENCH_ARGON2_PASSES")
 fi
 timeout 300 "${dinh[@]}" db migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
-"${on_provider[@]}" "${dinh[@]}" serve --urls "$base" >"$out/login-server.log" 2>&1 &
+profiling=()
+if [ -n "${DINH_BENCH_PERF:-}" ]; then
+  command -v perf >/dev/null || { echo "run-login: DINH_BENCH_PERF needs perf (linux-perf)" >&2; exit 1; }
+  mkdir -p "$DINH_BENCH_PERF"
+  profiling=(env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+fi
+"${on_provider[@]}" "${profiling[@]}" "${dinh[@]}" serve --urls "$base" >"$out/login-server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 240); do
   curl -s -o /dev/null --max-time 2 "$base/health/live" && break
@@ -131,18 +140,26 @@ phase "$(DINH_BENCH_WARMUP=$warmup DINH_BENCH_WARMUP_MAX=${DINH_BENCH_WARMUP_MAX
 
 : >"$work/results"
 for round in $(seq "$rounds"); do
-  line=$(timeout $(( seconds + 120 )) "${on_provider[@]}" "${bench[@]}" hash --seconds "$seconds" --threads "$cores" "${hash_options[@]}" | grep '^RESULT')
+  profile() { [ -n "${DINH_BENCH_PERF:-}" ] && [ "$round" = 1 ]; }
+  hash_run=("${on_provider[@]}" "${bench[@]}" hash --seconds "$seconds" --threads "$cores" "${hash_options[@]}")
+  if profile; then hash_run=(perf record -F 999 -g -o "$DINH_BENCH_PERF/hash.data" -- "${profiling[@]}" "${hash_run[@]}"); fi
+  line=$(timeout $(( seconds + 120 )) "${hash_run[@]}" 2>/dev/null | grep '^RESULT')
   hash_rate=$(field per_s "$line")
   hash_cpu=$(field cpu_s "$line")
   hash_count=$(field count "$line")
   phase "round $round hash: $line"
 
   ticks=$(cpu_ticks "$server_pid")
+  perf_pid=
+  if profile; then
+    perf record -F 999 -g -o "$DINH_BENCH_PERF/login.data" -p "$server_pid" -- sleep "$seconds" >/dev/null 2>&1 & perf_pid=$!
+  fi
   set +e
   line=$(timeout $(( seconds + 120 )) "${on_others[@]}" "${bench[@]}" login --url "$base" --login "$login" --password "$password" --seconds "$seconds" --clients "$clients" 2>"$work/login.err")
   status=$?
   set -e
   cat "$work/login.err" >&2
+  [ -n "$perf_pid" ] && wait "$perf_pid"
   line=$(grep '^RESULT' <<<"$line" || true)
   [ -n "$line" ] || { echo "run-login: the login client failed (exit $status)" >&2; exit 1; }
   server_cpu=$(awk -v t="$(( $(cpu_ticks "$server_pid") - ticks ))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')

@@ -5,6 +5,7 @@ using Dinh.Identity.Persistence;
 using Dinh.Identity.Registration;
 using Dinh.Identity.Seeding;
 using Dinh.Platform;
+using Dinh.Platform.Auditing;
 using Dinh.Platform.Persistence;
 using Dinh.Platform.Web;
 using Dinh.Registry.Contracts;
@@ -50,7 +51,7 @@ public static class IdentitySetup
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
             })
-            .AddUserStore<Microsoft.AspNetCore.Identity.EntityFrameworkCore.UserOnlyStore<Account, AccountsDbContext, Guid>>()
+            .AddUserStore<AccountStore>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<TotpSecondFactor>(TokenOptions.DefaultAuthenticatorProvider);
         services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<Account>, Argon2idPasswordHasher<Account>>());
@@ -62,6 +63,8 @@ public static class IdentitySetup
         services.AddSingleton(sp => new RecentSessionChecks(sp.GetRequiredService<TimeProvider>(),
             configuration.GetValue("Dinh:Identity:SessionCheckInterval", TimeSpan.FromSeconds(5))));
         services.AddScoped<AccountSignIn>();
+        services.AddReadAudit<AccountsDbContext>();
+        services.AddSingleton<AccountLookups>();
         services.AddScoped<RaiseToLevel2>();
         services.AddScoped<OneTimeCodes>();
         services.AddScoped<Dinh.Identity.Contracts.SignedInCitizens>();

@@ -434,18 +434,24 @@ internal static class RowInsert
     }
 
     /// <summary>The table and the columns of an entity written without tracking: every property, none of them shadow,
-    /// unmapped or store-generated (the rows are written exactly as EF Core would write them).</summary>
+    /// unmapped or store-generated (the rows are written exactly as EF Core would write them), except an integer key
+    /// the database numbers (EF Core's convention for such keys: an identity or autoincrement column), which is left
+    /// out for the database to assign.</summary>
     internal static (StoreObjectIdentifier Table, IProperty[] Properties) Writable(IEntityType type)
     {
         var table = StoreObjectIdentifier.Table(type.GetTableName()
             ?? throw new InvalidOperationException($"{type.DisplayName()} has no table."), type.GetSchema());
-        var properties = type.GetProperties().ToArray();
+        var properties = type.GetProperties().Where(p => !IsNumberedByDatabase(p)).ToArray();
         if (properties.Any(p => p.IsShadowProperty() || p.GetColumnName(table) is null || (p.ValueGenerated != ValueGenerated.Never && !p.IsPrimaryKey())))
         {
             throw new InvalidOperationException($"{type.DisplayName()} has a shadow, unmapped or store-generated property; it cannot be written without tracking.");
         }
         return (table, properties);
     }
+
+    private static bool IsNumberedByDatabase(IProperty property) =>
+        property.FindContainingPrimaryKey() is { Properties.Count: 1 } && property.ValueGenerated == ValueGenerated.OnAdd
+        && !property.IsForeignKey() && (property.ClrType == typeof(long) || property.ClrType == typeof(int) || property.ClrType == typeof(short));
 
     private static Shape ShapeOf(IEntityType type, ISqlGenerationHelper sql)
     {

@@ -81,6 +81,42 @@ public abstract class SessionTests(DinhApp fixture)
         }
     }
 
+    [Fact]
+    public async Task Sign_ins_at_the_same_moment_each_leave_a_session_a_login_row_and_an_audit_record_in_an_intact_chain()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+
+        // Committed together through the audit's group commit (ADR 0027): several at once share a batch.
+        var browsers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => SignInAsync(app, citizen)));
+        try
+        {
+            foreach (var browser in browsers)
+            {
+                Assert.Equal(HttpStatusCode.OK, await StatusAsync(browser));
+            }
+        }
+        finally
+        {
+            foreach (var browser in browsers)
+            {
+                browser.Dispose();
+            }
+        }
+
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            Assert.Equal(6, await db.Sessions.CountAsync(s => s.AccountId == citizen.AccountId && s.RevokedAt == null));
+            var logins = await db.LoginEvents.Where(e => e.AccountId == citizen.AccountId && e.Outcome == Dinh.Identity.Accounts.LoginOutcome.Success)
+                .Select(e => e.Id).ToListAsync();
+            Assert.Equal(6, logins.Distinct().Count(id => id > 0));
+        }
+        Assert.Equal(6, await app.WithPlatformDbAsync(db => db.AuditRecords.CountAsync(r =>
+            r.Action == "account.signed-in" && r.Subject == $"account:{citizen.AccountId}")));
+        Assert.True((await app.VerifyAuditAsync()).Intact);
+    }
+
     private static async Task<HttpClient> SignInAsync(DinhApp app, TestCitizen citizen)
     {
         var browser = app.CreateClient(cookies: new CookieContainer());
