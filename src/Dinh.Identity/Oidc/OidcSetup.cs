@@ -46,9 +46,11 @@ public static class OidcSetup
 
         // OpenIddict's server answers its endpoints from the authentication middleware: it is asked on these paths only.
         services.AddAuthenticationRequestPaths(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, "/connect", "/.well-known");
-        // OpenIddict's validation (bearer tokens of the exchange's callers) prepares every request it is asked about: not
-        // the server's own, which never authenticate with it (1.5 % of a token's CPU, ADR 0024).
-        services.AddAuthenticationRequestPathExclusions(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme, "/connect", "/.well-known");
+        // OpenIddict's validation (bearer tokens of the exchange's callers, under /api/exchange and /data) prepares every
+        // request it is asked about: not the server's own, nor the cookie-authenticated pages, which never authenticate
+        // with it (1.5 % of a token's CPU, ADR 0024; every page request of a sign-in, ADR 0027).
+        services.AddAuthenticationRequestPathExclusions(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme,
+            "/connect", "/.well-known", "/account", "/officer", "/admin", "/citizen");
         var requireHttps = configuration.GetValue("Dinh:Oidc:RequireHttps", !environment.IsDevelopment());
         services.AddOpenIddict()
             .AddCore(core =>
