@@ -94,7 +94,7 @@ internal sealed class ClientAssertionLedger(IServiceScopeFactory scopes) : Backg
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
-        var postgres = db.Database.IsNpgsql();
+        var postgres = db.OnPostgres;
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try

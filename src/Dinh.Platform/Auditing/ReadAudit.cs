@@ -28,8 +28,9 @@ public sealed class ReadAuditOptions
 /// it; a few writers take every record waiting at that moment and commit them in one transaction through
 /// <typeparamref name="TContext"/>, hash-chained exactly as <see cref="DinhDbContext.Audit"/> chains them. The task
 /// completes only once that transaction has committed, so no answer leaves before its audit record is durable; a failed
-/// transaction fails every request in the batch with its exception. Writes never come here: they keep their audit
-/// record in their own transaction.
+/// transaction fails every request in the batch with its exception. A write that only adds rows (a sign-in's session
+/// and login-history row, ADR 0027) may come here too, its rows as companions; a write that changes existing rows keeps
+/// its audit record in its own transaction.
 /// </summary>
 public sealed class ReadAudit<TContext> : IAsyncDisposable where TContext : DinhDbContext
 {

@@ -35,6 +35,12 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
     protected AuditTrail AuditTrail { get; } = options.FindExtension<AuditTrailOptions>()?.Trail
         ?? throw new InvalidOperationException("The context's options carry no audit trail: build them with UseAuditTrail (AddDinhDbContext does).");
 
+    /// <summary>
+    /// Whether the context runs on PostgreSQL, read from its options once. EF Core's <c>Database.IsNpgsql()</c> reads the
+    /// provider's assembly name by reflection on every call, which the audit writers and the token ledger paid per batch.
+    /// </summary>
+    public bool OnPostgres { get; } = options.Extensions.Any(e => e.GetType().Name == "NpgsqlOptionsExtension");
+
     // Records are keyed by chain and sequence, which only sealing gives them. Until then each tracked record holds a
     // place no chain has (a negative sequence), so that a unit of work can add several; they are detached before sealing.
     private long _unsealed;
@@ -89,7 +95,7 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
             throw new ArgumentException("Nothing to append.", nameof(audits));
         }
         var records = audits.Select(NewRecord).ToList();
-        var npgsql = Database.IsNpgsql();
+        var npgsql = OnPostgres;
         for (var attempt = 0; ; attempt++)
         {
             var kept = chain.Head;
@@ -332,7 +338,7 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
     private async Task<(long Sequence, byte[] Hash)> LockHeadAsync(
         DbConnection connection, DbTransaction transaction, int chain, CancellationToken cancellationToken)
     {
-        var forUpdate = Database.IsNpgsql() ? " FOR UPDATE" : "";
+        var forUpdate = OnPostgres ? " FOR UPDATE" : "";
         for (var attempt = 0; attempt < 2; attempt++)
         {
             await using (var select = connection.CreateCommand())
