@@ -75,8 +75,8 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
     /// On PostgreSQL, with a kept head, the batch is one round trip (ADR 0025) and one statement (ADR 0026): the head's
     /// conditional UPDATE and one INSERT per table over arrays (<see cref="ArrayInsert"/>), sent without a transaction,
     /// so that it commits on its own before its reply; the head check raises an error when the head moved, and an error
-    /// anywhere rolls the whole batch back. Otherwise (SQLite, or no
-    /// kept head) an explicit transaction: the head read under lock when not kept, one command, the commit.
+    /// anywhere rolls the whole batch back. Otherwise (SQLite, or no kept head) an explicit transaction: the head read
+    /// under lock when not kept, one command, the commit.
     /// </remarks>
     internal async Task AppendReadsAsync(IReadOnlyList<AuditEvent> audits, IReadOnlyList<object> companions, ReadAuditChain chain,
         CancellationToken cancellationToken)
@@ -463,8 +463,9 @@ internal static class RowInsert
 /// (<c>INSERT … SELECT * FROM unnest($5, $6, …)</c>, one array per column); and the INSERT of the records, from arrays
 /// too, gated by the head check's value so that the check is evaluated before any record is inserted. The text depends
 /// on the tables only, never on the batch's size, so it is prepared once per connection (Max Auto Prepare) and a batch
-/// sends one parameter per column, not one per value. Sent without a transaction, the statement commits on its own before its reply (one round trip);
-/// an error anywhere in it (the check, a record's place taken, a companion refused) rolls it back whole.
+/// sends one parameter per column, not one per value. Sent without a transaction, the statement commits on its own
+/// before its reply (one round trip); an error anywhere in it (the check, a record's place taken, a companion refused)
+/// rolls it back whole.
 /// </summary>
 internal static class ArrayInsert
 {
@@ -493,7 +494,7 @@ internal static class ArrayInsert
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedSequence });
         if (companions.Count > 0)
         {
-            // Grouped in the model's order, so that a batch with the same companion types always has the same text.
+            // Ordered by type, so that batches with the same companion types always send the same text (one prepared statement).
             var index = 0;
             foreach (var group in companions.GroupBy(c => c.GetType()).OrderBy(g => g.Key.FullName, StringComparer.Ordinal))
             {
@@ -513,7 +514,8 @@ internal static class ArrayInsert
         command.CommandText = text.ToString();
         if (await command.ExecuteNonQueryAsync(cancellationToken) != records.Count)
         {
-            // Cannot happen: the head check raises an error rather than let the records through without a moved head.
+            // Cannot happen: the check raises an error rather than filter the records out. Should it, the statement has
+            // committed without them; failing the batch's requests keeps every answer behind its record.
             throw new InvalidOperationException("The read-audit batch wrote fewer records than it holds.");
         }
     }
