@@ -78,11 +78,11 @@ public abstract class DinhDbContext(DbContextOptions options) : DbContext(option
     /// head read under lock.
     /// </summary>
     /// <remarks>
-    /// On PostgreSQL, with a kept head, the batch is one round trip (ADR 0025): the head's conditional UPDATE, then one
-    /// INSERT per table over arrays (<see cref="ArrayInsert"/>), sent as one <see cref="NpgsqlBatch"/> without a
-    /// transaction, which PostgreSQL runs as one implicit transaction committed at the batch's end; the head check
-    /// raises an error when the head moved, and an error anywhere rolls the whole batch back. Otherwise (SQLite, or no
-    /// kept head) an explicit transaction: the head read under lock when not kept, one command, the commit.
+    /// On PostgreSQL, with a kept head, the batch is one round trip (ADR 0025) and one statement (ADR 0026): the head's
+    /// conditional UPDATE and one INSERT per table over arrays (<see cref="ArrayInsert"/>), sent without a transaction,
+    /// so that it commits on its own before its reply; the head check raises an error when the head moved, and an error
+    /// anywhere rolls the whole batch back. Otherwise (SQLite, or no kept head) an explicit transaction: the head read
+    /// under lock when not kept, one command, the commit.
     /// </remarks>
     internal async Task AppendReadsAsync(IReadOnlyList<AuditEvent> audits, IReadOnlyList<object> companions, ReadAuditChain chain,
         CancellationToken cancellationToken)
@@ -469,20 +469,22 @@ internal static class RowInsert
 }
 
 /// <summary>
-/// A read batch on PostgreSQL as one <see cref="NpgsqlBatch"/>: first the chain head's UPDATE, conditional on the head
-/// being where the writer left it and raising an error when it is not, then for each entity type one INSERT of all its
-/// rows from arrays (<c>INSERT … SELECT * FROM unnest($1, $2, …)</c>, one array per column). The statements' text
-/// depends on the tables only, never on the batch's size, so each is prepared once per connection (Max Auto Prepare)
-/// and a batch sends one parameter per column, not one per value. Sent without a transaction, the batch is one implicit
-/// transaction that PostgreSQL commits when it reaches the batch's end (one round trip, committed before the answer
-/// arrives); an error in any statement rolls it back whole.
+/// A read batch on PostgreSQL as one statement (ADR 0026; three in one <c>NpgsqlBatch</c> before, ADR 0025): the chain
+/// head's UPDATE, conditional on the head being where the writer left it, in a CTE whose count other than 1 raises an
+/// error; for each companion entity type (the access log) an INSERT of all its rows from arrays in a CTE of its own
+/// (<c>INSERT … SELECT * FROM unnest($5, $6, …)</c>, one array per column); and the INSERT of the records, from arrays
+/// too, gated by the head check's value so that the check is evaluated before any record is inserted. The text depends
+/// on the tables only, never on the batch's size, so it is prepared once per connection (Max Auto Prepare) and a batch
+/// sends one parameter per column, not one per value. Sent without a transaction, the statement commits on its own
+/// before its reply (one round trip); an error anywhere in it (the check, a record's place taken, a companion refused)
+/// rolls it back whole.
 /// </summary>
 internal static class ArrayInsert
 {
     /// <summary>Marks the head check's error, a cast that fails on purpose (PostgreSQL has no RAISE outside PL/pgSQL).</summary>
     private const string HeadMovedMessage = "audit chain head moved";
 
-    private sealed record Shape(string Insert, IProperty[] Properties, Type[] Elements, ValueConverter?[] Converters);
+    private sealed record Shape(string Table, string Columns, IProperty[] Properties, Type[] Elements, ValueConverter?[] Converters);
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IEntityType, Shape> Shapes = new();
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IEntityType, string> HeadChecks = new();
@@ -495,32 +497,52 @@ internal static class ArrayInsert
     public static async Task ExecuteAsync(DbContext db, NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<object> companions,
         IReadOnlyList<AuditRecord> records, AuditChainHead head, long expectedSequence, CancellationToken cancellationToken)
     {
-        await using var batch = connection.CreateBatch();
-        batch.Transaction = transaction;
-        // One Sync for the whole batch (Npgsql's default, stated here because everything rests on it): PostgreSQL runs
-        // the statements as one implicit transaction and skips the rest after an error. With error barriers each
-        // statement would commit on its own, and a head could move without its records.
-        batch.EnableErrorBarriers = false;
-        var check = batch.CreateBatchCommand();
-        check.CommandText = HeadCheck(db);
-        check.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head.LastSequence });
-        check.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = head.LastHash });
-        check.Parameters.Add(new NpgsqlParameter<int> { TypedValue = head.ChainId });
-        check.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedSequence });
-        batch.BatchCommands.Add(check);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var text = new System.Text.StringBuilder(HeadCheck(db));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head.LastSequence });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = head.LastHash });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = head.ChainId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedSequence });
         if (companions.Count > 0)
         {
-            foreach (var group in companions.GroupBy(c => c.GetType()))
+            // Ordered by type, so that batches with the same companion types always send the same text (one prepared statement).
+            var index = 0;
+            foreach (var group in companions.GroupBy(c => c.GetType()).OrderBy(g => g.Key.FullName, StringComparer.Ordinal))
             {
-                batch.BatchCommands.Add(Insert(db, batch, [.. group]));
+                var shape = Arrays(db, command, [.. group]);
+                text.Append(", c").Append(index++.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" AS (INSERT INTO ")
+                    .Append(shape.Table).Append(shape.Columns).Append(" SELECT * FROM unnest(");
+                AppendPlaces(text, command.Parameters.Count - shape.Properties.Length, shape.Properties.Length);
+                text.Append("))");
             }
         }
-        batch.BatchCommands.Add(Insert(db, batch, records));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var audit = Arrays(db, command, records);
+        // The check's value gates the records' insert (a one-time filter, evaluated before the first row): a CTE whose
+        // value nothing uses is never evaluated, and the records would then land past a head that did not move.
+        text.Append(" INSERT INTO ").Append(audit.Table).Append(audit.Columns).Append(" SELECT * FROM unnest(");
+        AppendPlaces(text, command.Parameters.Count - audit.Properties.Length, audit.Properties.Length);
+        text.Append(") WHERE (SELECT ok FROM checked) = 1");
+        command.CommandText = text.ToString();
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != records.Count)
+        {
+            // Cannot happen: the check raises an error rather than filter the records out. Should it, the statement has
+            // committed without them; failing the batch's requests keeps every answer behind its record.
+            throw new InvalidOperationException("The read-audit batch wrote fewer records than it holds.");
+        }
+    }
+
+    private static void AppendPlaces(System.Text.StringBuilder text, int before, int count)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            text.Append(i == 1 ? "$" : ", $").Append((before + i).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     // The UPDATE runs in a CTE so that the statement can count what it moved; a count other than 1 casts a text to an
     // integer, which fails (the text depends on the count, so PostgreSQL cannot fold it into an error at planning).
+    // Parameters $1 to $4: the new sequence and hash, the chain, the sequence expected.
     private static string HeadCheck(DbContext db)
     {
         var headType = db.Model.FindEntityType(typeof(AuditChainHead))!;
@@ -533,13 +555,14 @@ internal static class ArrayInsert
         string Column(string property) => sql.DelimitIdentifier(headType.FindProperty(property)!.GetColumnName(table)!);
         text = $"WITH moved AS (UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {Column(nameof(AuditChainHead.LastSequence))} = $1, "
             + $"{Column(nameof(AuditChainHead.LastHash))} = $2 WHERE {Column(nameof(AuditChainHead.ChainId))} = $3 "
-            + $"AND {Column(nameof(AuditChainHead.LastSequence))} = $4 RETURNING 1) "
-            + $"SELECT CASE count(*) WHEN 1 THEN 1 ELSE CAST('{HeadMovedMessage}: ' || count(*) || ' rows' AS integer) END FROM moved";
+            + $"AND {Column(nameof(AuditChainHead.LastSequence))} = $4 RETURNING 1), "
+            + $"checked AS MATERIALIZED (SELECT CASE count(*) WHEN 1 THEN 1 ELSE CAST('{HeadMovedMessage}: ' || count(*) || ' rows' AS integer) END AS ok FROM moved)";
         HeadChecks.AddOrUpdate(headType, text);
         return text;
     }
 
-    private static NpgsqlBatchCommand Insert<T>(DbContext db, NpgsqlBatch batch, IReadOnlyList<T> rows) where T : notnull
+    // Adds one array parameter per column of the rows' table, in the shape's column order.
+    private static Shape Arrays<T>(DbContext db, NpgsqlCommand command, IReadOnlyList<T> rows) where T : notnull
     {
         var type = db.Model.FindEntityType(rows[0].GetType())
             ?? throw new InvalidOperationException($"{rows[0].GetType().Name} is not an entity of {db.GetType().Name}.");
@@ -548,8 +571,6 @@ internal static class ArrayInsert
             shape = ShapeOf(type, db.GetService<ISqlGenerationHelper>());
             Shapes.AddOrUpdate(type, shape);
         }
-        var command = batch.CreateBatchCommand();
-        command.CommandText = shape.Insert;
         for (var column = 0; column < shape.Properties.Length; column++)
         {
             var getter = shape.Properties[column].GetGetter();
@@ -562,7 +583,7 @@ internal static class ArrayInsert
             }
             command.Parameters.Add(new NpgsqlParameter { Value = values });
         }
-        return command;
+        return shape;
     }
 
     private static Shape ShapeOf(IEntityType type, ISqlGenerationHelper sql)
@@ -575,12 +596,9 @@ internal static class ArrayInsert
             // Arrays of a value type hold nulls only as Nullable<T>.
             return p.IsNullable && clr.IsValueType && Nullable.GetUnderlyingType(clr) is null ? typeof(Nullable<>).MakeGenericType(clr) : clr;
         }).ToArray();
-        var insert = new System.Text.StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
-            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
-            .Append(") SELECT * FROM unnest(")
-            .AppendJoin(", ", properties.Select((p, i) => "$" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        var columns = new System.Text.StringBuilder(" (").AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
             .Append(')').ToString();
-        return new Shape(insert, properties, elements, converters);
+        return new Shape(sql.DelimitIdentifier(table.Name, table.Schema), columns, properties, elements, converters);
     }
 }
 

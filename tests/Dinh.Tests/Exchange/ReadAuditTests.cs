@@ -177,6 +177,32 @@ public abstract class ReadAuditTests(DinhApp fixture)
         Assert.True((await app.VerifyAuditAsync()).Intact);
     }
 
+    [Fact]
+    public async Task A_writer_that_gathers_commits_every_record_handed_over_and_answers_each_after_its_commit()
+    {
+        var app = fixture.Require();
+        var citizen = Guid.CreateVersion7();
+        var services = app.Factory.Services;
+        // A read audit of its own with gathering on (off by default, ADR 0026), on the application's contexts.
+        var reads = new ReadAudit<ExchangeDbContext>(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<AuditTrail>(),
+            Microsoft.Extensions.Options.Options.Create(new ReadAuditOptions { GatherRounds = 4 }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadAudit<ExchangeDbContext>>.Instance);
+        const int records = 40;
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, records).Select(i => Task.Run(() => reads.AppendAsync(Event(citizen, "exchange.test.gathered"), Entry(citizen)))));
+        }
+        finally
+        {
+            await reads.DisposeAsync();
+        }
+
+        var (log, audit) = await ExchangeTests.RecordsAsync(app, citizen);
+        Assert.Equal(records, log.Count);
+        Assert.Equal(records, audit.Count(r => r.Action == "exchange.test.gathered"));
+        Assert.True((await app.VerifyAuditAsync()).Intact);
+    }
+
     private static async Task AppendAsync(DinhApp app, ReadAuditChain chain, Guid citizen, string action, int count) => await WithExchangeDbAsync(app, async db =>
     {
         await db.AppendReadsAsync([.. Enumerable.Range(0, count).Select(_ => Event(citizen, action))], [.. Enumerable.Range(0, count).Select(_ => Entry(citizen))],

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# An A/B probe of the exchange's audited read path (not a benchmark with targets; bench/run-exchange.sh is): the same
+# seeded cluster as run-exchange.sh, with pg_stat_statements preloaded, then one lookup run per variant, each on a fresh
+# server, printing wrk's line with the server's and PostgreSQL's CPU ms per request (as run-exchange.sh does), the load
+# average, the audit records written and the transactions (read-audit batches) they took, and per variant the top
+# statements by execution time per request and the WAL per request (to $PROBE_OUT, default bench/out/probe-exchange-audit.txt).
+#   PROBE_VARIANTS="on@/tmp/base/dinh.dll on on:Dinh__Audit__Reads__GatherRounds=0 off" ./bench/probe-exchange-audit.sh
+# A variant is on|off (off: Dinh:Exchange:BenchmarkWithoutAudit), optionally @<a published dinh.dll> (default: built
+# from src), optionally :<env assignments, comma-separated>. Alternate the variants: on a shared machine the CPU per
+# request of the same build moves by ±10 % between runs. PROBE_VERIFY=1 adds a verification run per variant.
+# Environment otherwise as run-exchange.sh (DINH_BENCH_SECONDS, DINH_BENCH_CONNECTIONS, DINH_BENCH_PG_PORT, DINH_BENCH_PORT).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+citizens=${1:-20000}
+seconds=${DINH_BENCH_SECONDS:-20}
+connections=${DINH_BENCH_CONNECTIONS:-16}
+pg_port=${DINH_BENCH_PG_PORT:-55494}
+port=${DINH_BENCH_PORT:-55495}
+PROBE_OUT=${PROBE_OUT:-$root/bench/out/probe-exchange-audit.txt}
+# shellcheck source=../.ci/postgres.sh
+source "$root/.ci/postgres.sh"
+# shellcheck source=warm-up.sh
+source "$root/bench/warm-up.sh"
+
+for tool in wrk pgbench psql curl jq python3; do
+  command -v "$tool" >/dev/null || { echo "run-exchange: $tool is missing (apt-get install -y wrk postgresql postgresql-contrib curl jq python3)" >&2; exit 1; }
+done
+
+now() { date +%s%N; }
+began=$(now)
+phase_start=$began
+phase() { local t; t=$(now); printf '  [%6.1f s] %s\n' "$(( (t - phase_start) / 1000000 ))e-3" "$1" >&2; phase_start=$t; }
+
+work=$(mktemp -d /tmp/dinh-exchange.XXXXXX)
+server_pid=
+hook_pids=()
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  for p in "${hook_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  pg_temp_stop
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "building Release…" >&2
+if [ -n "${DINH_BENCH_DINH_DLL:-}" ]; then
+  [ -f "$DINH_BENCH_DINH_DLL" ] || { echo "run-exchange: DINH_BENCH_DINH_DLL $DINH_BENCH_DINH_DLL is not a file" >&2; exit 1; }
+  dinh=(dotnet "$DINH_BENCH_DINH_DLL")
+else
+  dotnet build "$root/src/Dinh.Server/Dinh.Server.csproj" -c Release --nologo -v q >/dev/null
+  dinh=(dotnet "$root/src/Dinh.Server/bin/Release/net10.0/dinh.dll")
+fi
+dotnet build "$root/bench/Dinh.Bench/Dinh.Bench.csproj" -c Release --nologo -v q >/dev/null
+bench=(dotnet "$root/bench/Dinh.Bench/bin/Release/net10.0/Dinh.Bench.dll")
+phase "build"
+
+pg_temp_start "$pg_port" >&2
+as=(); [ "$(id -u)" = 0 ] && as=(runuser -u "$PG_TEMP_OWNER" --)
+psql -X -q -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh -d postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+"${as[@]}" "$PG_TEMP_BIN/pg_ctl" -D "$PG_TEMP_DIR/data" -w restart -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $PG_TEMP_DIR -c max_connections=300 -c shared_buffers=512MB -c fsync=on" >/dev/null
+psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh)
+export Dinh__Database__Provider=Postgres
+export ConnectionStrings__Dinh="Host=127.0.0.1;Port=$PG_TEMP_PORT;Username=dinh;Database=exchange"
+"${psql[@]}" -d postgres -c "CREATE DATABASE exchange" -c "CREATE DATABASE pgbench"
+"${psql[@]}" -d exchange -c "CREATE EXTENSION pg_stat_statements"
+"${dinh[@]}" db migrate >/dev/null
+"${dinh[@]}" seed --citizens "$citizens" --random-seed 1 2>/dev/null >/dev/null
+"${psql[@]}" -d exchange -c "VACUUM ANALYZE"
+pgbench -i -s 10 -q -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh pgbench 2>/dev/null
+phase "migrated, seeded $citizens citizens, pgbench -i -s 10"
+
+member="VN/COM/BENCH/ekyc"
+"${bench[@]}" exchange-key "$work/member.pem" "$work/member.jwk"
+"${dinh[@]}" members add "$member" --name "Benchmark member" --jwks-file "$work/member.jwk" --rate 100000 >/dev/null
+"${dinh[@]}" grants add "$member" --dataset person --field fullName dateOfBirth --purpose benchmark --legal-basis "benchmark" >/dev/null
+"${dinh[@]}" grants add "$member" --dataset verification --field fullName dateOfBirth --purpose benchmark --legal-basis "benchmark" >/dev/null
+"${psql[@]}" -d exchange -At -c "SELECT number FROM citizen_id_numbers ORDER BY random() LIMIT 2000" >"$work/numbers"
+phase "member $member with person and verification grants; sampled $(wc -l <"$work/numbers") ID numbers"
+
+serve() { # extra env assignments…
+  env ASPNETCORE_ENVIRONMENT=Development Dinh__Demo__Seed=false Dinh__Demo__Accounts=false Dinh__Exchange__Deliver=false "$@" \
+    "${dinh[@]}" serve --urls "http://127.0.0.1:$port" >>"$root/bench/out/exchange-server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 120); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && return 0
+    kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$root/bench/out/exchange-server.log" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+stop() { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; server_pid=; }
+token() {
+  local issuer assertion
+  issuer=$(curl -sf "http://127.0.0.1:$port/.well-known/openid-configuration" | jq -r .issuer)
+  assertion=$("${bench[@]}" exchange-assertion "$issuer" "$member" "$work/member.pem")
+  curl -sf "http://127.0.0.1:$port/connect/token" --data-urlencode grant_type=client_credentials --data-urlencode "client_id=$member" \
+    --data-urlencode scope=exchange --data-urlencode client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer \
+    --data-urlencode "client_assertion=$assertion" | jq -r .access_token
+}
+# CPU time (ms) used so far by a process, and by the PostgreSQL cluster (postmaster and its live children: the
+# server's pooled connections, the WAL writer, the checkpointer), from /proc: per request, this is less sensitive to
+# other work on the machine than the request rate.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13 } END { printf "%.0f", t * 1000 / hz }' "$@" 2>/dev/null || echo 0; }
+# The postmaster's own time includes its children that have exited (cutime, cstime: a server's connections closed,
+# autovacuum workers done), which a sum over the live ones would lose.
+pg_cpu_ms() {
+  local postmaster; postmaster=$(head -n 1 "$PG_TEMP_DIR/data/postmaster.pid")
+  echo $(( $(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$postmaster/stat") \
+    + $(cpu_ms "/proc/$postmaster/stat" $(ps -o pid= --ppid "$postmaster" | sed 's|.*|/proc/&/stat|' | tr -d ' ')) ))
+}
+load() { # mode seconds
+  DINH_WRK_NUMBERS="$work/numbers" DINH_WRK_MODE=$1 DINH_WRK_TOKEN=$access wrk -t 2 -c "$connections" -d "${2}s" --timeout 10s \
+    -s "$root/bench/exchange.lua" "http://127.0.0.1:$port" | awk '/^WRK / { $1 = ""; print }'
+}
+mkdir -p "$root/bench/out"
+: >"$root/bench/out/exchange-server.log"
+
+pgbench_out=$(pgbench -S -M prepared -c "$connections" -j 2 -T "$seconds" -n -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh pgbench 2>&1)
+tps=$(echo "$pgbench_out" | awk '/^tps = / { print $3; exit }')
+phase "pgbench -S -M prepared -c $connections -j 2 -T $seconds: $tps tps"
+
+half=$(( (seconds + 1) / 2 ))
+declare -A result
+dinh_default=("${dinh[@]}")
+for variant in ${PROBE_VARIANTS:-on off}; do
+  spec=${variant%%:*}; audit=${spec%%@*}; dinh=("${dinh_default[@]}"); [[ $spec == *@* ]] && dinh=(dotnet "${spec#*@}"); extra=(); [[ $variant == *:* ]] && IFS=, read -ra extra <<<"${variant#*:}"
+  profiling=()
+  [ -n "${DINH_BENCH_PERF:-}" ] && profiling=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+  if [ "$audit" = on ]; then serve "${profiling[@]}" "${extra[@]}"; else serve "${profiling[@]}" "${extra[@]}" Dinh__Exchange__BenchmarkWithoutAudit=true; fi
+  access=$(token)
+  warmed=$(warm_up "http://127.0.0.1:$port" load lookup)
+  measured() { # mode seconds
+    local s0 p0 out
+    s0=$(cpu_ms "/proc/$server_pid/stat"); p0=$(pg_cpu_ms)
+    out=$(load "$@")
+    echo "$out $(awk -v o="$out" -v s="$(( $(cpu_ms "/proc/$server_pid/stat") - s0 ))" -v p="$(( $(pg_cpu_ms) - p0 ))" \
+      'BEGIN { split(o, w, " "); printf "%.3f %.3f", s / w[1], p / w[1] }')"
+  }
+  "${psql[@]}" -d exchange -c "SELECT pg_stat_statements_reset()" -c "SELECT pg_stat_reset_shared('wal')" >/dev/null
+  x0=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM audit_records")
+  b0=$("${psql[@]}" -d exchange -At -c "SELECT txid_current()")
+  r=$(measured lookup "$seconds")
+  x1=$("${psql[@]}" -d exchange -At -c "SELECT count(*) FROM audit_records")
+  b1=$("${psql[@]}" -d exchange -At -c "SELECT txid_current()")
+  n=$(echo "$r" | awk '{print $1}')
+  echo "=== $variant: $r  load $(cut -d ' ' -f 1-3 /proc/loadavg) records $((x1-x0)) txids $((b1-b0-1))" | tee -a "$PROBE_OUT"
+  "${psql[@]}" -d exchange -c "SELECT round(total_exec_time::numeric*1000/$n,1) AS us_per_req, calls, round(mean_exec_time::numeric*1000,1) AS mean_us, rows, round(wal_bytes::numeric/$n) AS wal_b_per_req, left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS q FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 6" >> "$PROBE_OUT"
+  "${psql[@]}" -d exchange -c "SELECT wal_records, wal_fpi, wal_bytes, round(wal_bytes::numeric/$n) AS bytes_per_req, wal_write, wal_sync FROM pg_stat_wal" >> "$PROBE_OUT"
+  if [ -n "${PROBE_VERIFY:-}" ]; then echo "=== verify $variant: $(measured verify "$half")" | tee -a "$PROBE_OUT"; fi
+  stop
+done
