@@ -299,10 +299,10 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
             : new(Level2Refusal.ApplicationDecided, account, application);
     }
 
-    private static bool HasValidCard(CitizenIdentity citizen, DateTimeOffset now) =>
-        citizen.IdCardNumber is not null && !(citizen.IdCardExpiresOn is { } expires && expires < DateOnly.FromDateTime(now.UtcDateTime));
+    private bool HasValidCard(CitizenIdentity citizen, DateTimeOffset now) =>
+        citizen.IdCardNumber is not null && !(citizen.IdCardExpiresOn is { } expires && expires < calendar.DayOf(now));
 
-    private static Level2Refusal CardRefusal(CitizenIdentity citizen, string card, bool chipRead, DateTimeOffset now) =>
+    private Level2Refusal CardRefusal(CitizenIdentity citizen, string card, bool chipRead, DateTimeOffset now) =>
         card != citizen.IdCardNumber || citizen.IdCardNumber is null ? Level2Refusal.CardMismatch
         : !HasValidCard(citizen, now) ? Level2Refusal.CardExpired
         : !chipRead ? Level2Refusal.ChipNotRead

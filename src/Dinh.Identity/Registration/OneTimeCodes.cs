@@ -20,7 +20,8 @@ public sealed record RegistrationRequest(string? Number, string? FullName, strin
 /// the same next page; the code is sent only when everything matched (and the citizen is 14 or over, alive, and
 /// without an account), so a challenge made from wrong details can never be completed.
 /// </summary>
-public sealed class OneTimeCodes(AccountsDbContext db, CitizenDirectory citizens, UserManager<Account> users, TimeProvider clock)
+public sealed class OneTimeCodes(AccountsDbContext db, CitizenDirectory citizens, UserManager<Account> users, TimeProvider clock,
+    Contracts.IWorkingDayCalendar calendar)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
@@ -33,7 +34,7 @@ public sealed class OneTimeCodes(AccountsDbContext db, CitizenDirectory citizens
             && citizen.PersonalIdNumber == request.Number?.Trim()
             && CitizenDirectory.SameName(request.FullName, citizen.FullName)
             && PartialDate.Parse(request.DateOfBirth, out _) is { } born && born == citizen.DateOfBirth
-            && citizen.AgeOn(DateOnly.FromDateTime(now.UtcDateTime)) >= 14
+            && citizen.AgeOn(calendar.DayOf(now)) >= 14
             && !await db.Accounts.AnyAsync(a => a.CitizenId == citizen.Id, cancellationToken);
         return await IssueAsync(CodePurpose.Registration, matches ? citizen!.Id : null, null, phone, request.Email, now, cancellationToken);
     }

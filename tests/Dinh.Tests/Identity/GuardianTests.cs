@@ -102,7 +102,12 @@ public abstract class GuardianTests(DinhApp fixture)
         var registry = new RegistryDriver(app);
         using var clerk = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
         var (ward, wardName) = await WardAsync(clerk, "2017-10-11");
-        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        // The expiry job's day, Vietnam's (UTC+7): a UTC date is the day before from 17:00 UTC on.
+        DateOnly today;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            today = scope.ServiceProvider.GetRequiredService<Dinh.Identity.Contracts.IWorkingDayCalendar>().DayOf(TimeProvider.System.GetUtcNow());
+        }
         var lastDay = today.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         using (var registered = await GuardianshipAsync(clerk, ward, former.CitizenId, startsOn: "2025-01-01", endsOn: lastDay))
         {

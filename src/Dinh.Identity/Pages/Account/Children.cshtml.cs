@@ -18,7 +18,7 @@ namespace Dinh.Identity.Pages.Account;
 /// guardian is refused, and the list shows the link as ended.
 /// </summary>
 internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.Account> users, CitizenDirectory citizens, Guardianships guardianships,
-    TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
+    TimeProvider clock, Contracts.IWorkingDayCalendar calendar, IStringLocalizer<IdentityText> text) : PageModel
 {
     public sealed record Linked(string Number, string Name, string Relation);
 
@@ -44,7 +44,7 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
             return Fail(text["Password.Mismatch"]);
         }
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = calendar.DayOf(now);
         var child = await citizens.FindByNumberAsync(number?.Trim(), HttpContext.RequestAborted);
         var parent = me.CitizenId!.Value;
         var wards = child is null ? [] : (await guardianships.OfGuardianAsync(parent, HttpContext.RequestAborted)).Where(g => g.WardId == child.Id).ToList();
@@ -58,7 +58,7 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
         {
             return Fail(text["Children.GuardianshipEnded"]);
         }
-        if (child.AgeOn(DateOnly.FromDateTime(now.UtcDateTime)) >= 14)
+        if (child.AgeOn(today) >= 14)
         {
             return Fail(text["Children.TooOld"]);
         }
@@ -107,7 +107,7 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
         }
         Allowed = me.Level == AssuranceLevel.Level2 && me.CitizenId is not null;
         var children = await db.Accounts.AsNoTracking().Where(a => a.GuardianAccountId == id).Select(a => new { a.UserName, a.CitizenId }).ToListAsync(HttpContext.RequestAborted);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = calendar.DayOf(clock.GetUtcNow());
         var mine = me.CitizenId is { } self ? await guardianships.OfGuardianAsync(self, HttpContext.RequestAborted) : [];
         var list = new List<Linked>();
         foreach (var c in children)
