@@ -17,7 +17,9 @@ namespace Dinh.Registry.Officers;
 /// </summary>
 internal sealed class RegistryAccess(RegistryDbContext db, TimeProvider clock)
 {
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    // Vietnam's calendar day (UTC+7), as UnitDirectory.Today: the UTC date is the day before from 17:00 UTC, and an event
+    // registered "today" between 00:00 and 07:00 in Vietnam was refused as in the future.
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)).DateTime);
 
     public async Task<string?> HomeCommuneAsync(Guid citizenId, CancellationToken cancellationToken)
     {
