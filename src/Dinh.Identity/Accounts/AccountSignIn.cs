@@ -27,7 +27,7 @@ public enum SignInFailure
 public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers,
     IPasswordHasher<Account> hasher, UnknownLoginHash unknownLogin, TimeProvider clock, RecentSessionChecks recentSessions,
     Contracts.IWorkingDayCalendar calendar, Microsoft.Extensions.Options.IOptions<IdentityOptions> identity,
-    Platform.Auditing.ReadAudit<AccountsDbContext> appends)
+    Platform.Auditing.ReadAudit<AccountsDbContext> appends, AccountLookups lookups)
 {
 
     public async Task<(Account? Account, SignInFailure Failure)> CheckAsync(string? login, string? password, string? code, HttpContext http)
@@ -35,7 +35,9 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
         ArgumentNullException.ThrowIfNull(http);
         login = (login ?? "").Trim();
         password ??= "";
-        var account = login.Length is > 0 and <= 256 ? await users.FindByNameAsync(login) : null;
+        // The account and its holder's vital status in one query (ADR 0028).
+        var row = login.Length is > 0 and <= 256 ? await lookups.ForSignIn(db, users.NormalizeName(login) ?? login, http.RequestAborted) : null;
+        var account = row?.Account;
         if (account is null || account.PasswordHash is null)
         {
             hasher.VerifyHashedPassword(new Account(), unknownLogin.Value, password);
@@ -73,15 +75,13 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
                 return (account, SignInFailure.Invalid);
             }
         }
-        if (account.Lock == AccountLock.None && account.CitizenId is { } citizenId
-            && await citizens.FindAsync(citizenId, http.RequestAborted) is { Deceased: true })
+        if (account.Lock == AccountLock.None && await HolderDeceasedAsync(row!, http.RequestAborted) == true)
         {
             await LockAsync(account, AccountLock.Deceased, "registry: deceased", "system:registry", "Decree 69/2024 Art. 15");
         }
         // The lock is lifted once its reason is gone (Decree 69/2024 Art. 15), here too, so that neither a missed
         // notification of a cancelled death nor the expiry job's interval keeps a citizen out.
-        else if (account.Lock == AccountLock.Deceased && account.CitizenId is { } livingId
-            && await citizens.FindAsync(livingId, http.RequestAborted) is { Deceased: false })
+        else if (account.Lock == AccountLock.Deceased && await HolderDeceasedAsync(row!, http.RequestAborted) == false)
         {
             await UnlockAsync(account, "registry: death registration cancelled", "system:registry", "Decree 69/2024 Art. 15", http.TraceIdentifier);
         }
@@ -100,6 +100,24 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
                 .ExecuteUpdateAsync(a => a.SetProperty(x => x.AccessFailedCount, 0), http.RequestAborted);
         }
         return (account, SignInFailure.None);
+    }
+
+    /// <summary>
+    /// Whether the registry records the account's holder as deceased; null for an account without a holder or a holder
+    /// without a record. The sign-in's own query brought the status (ADR 0028); a merged record's is its survivor's,
+    /// which the registry's directory follows.
+    /// </summary>
+    private async Task<bool?> HolderDeceasedAsync(SignInRow row, CancellationToken cancellationToken)
+    {
+        if (row.Account.CitizenId is not { } citizenId || row.HolderStatus is not { } status)
+        {
+            return null;
+        }
+        if (row.HolderMergedIntoId is not null)
+        {
+            return (await citizens.FindAsync(citizenId, cancellationToken))?.Deceased;
+        }
+        return status == Registry.Citizens.CitizenStatus.Deceased;
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using Dinh.Identity.Persistence;
+using Dinh.Registry.Citizens;
+using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -24,9 +26,26 @@ internal sealed class AccountStore(AccountsDbContext context, AccountLookups loo
 /// Compiled account queries, one set per application (a singleton): a compiled query keeps the provider of the first
 /// context it ran on, so it must not be shared by hosts on different databases.
 /// </summary>
-internal sealed class AccountLookups
+public sealed class AccountLookups
 {
-    public Func<AccountsDbContext, string, CancellationToken, Task<Account?>> ByNormalizedName { get; } =
+    internal Func<AccountsDbContext, string, CancellationToken, Task<Account?>> ByNormalizedName { get; } =
         EF.CompileAsyncQuery((AccountsDbContext db, string name, CancellationToken _) =>
             db.Accounts.FirstOrDefault(a => a.NormalizedUserName == name));
+
+    /// <summary>
+    /// A sign-in's account with its holder's vital status from the registry's table, in one query (ADR 0028). The
+    /// account is tracked, as Identity's look-up tracks it: Identity's validation of an update (a hash upgrade, a lock)
+    /// looks the account up by name again and must find this same instance.
+    /// </summary>
+    internal Func<AccountsDbContext, string, CancellationToken, Task<SignInRow?>> ForSignIn { get; } =
+        EF.CompileAsyncQuery((AccountsDbContext db, string name, CancellationToken _) =>
+            (from account in db.Accounts
+             where account.NormalizedUserName == name
+             join citizen in db.Set<CitizenVitalStatus>() on account.CitizenId equals (Guid?)citizen.Id into holders
+             from holder in holders.DefaultIfEmpty()
+             select new SignInRow(account, holder == null ? null : (CitizenStatus?)holder.Status, holder == null ? null : holder.MergedIntoId))
+            .FirstOrDefault());
 }
+
+/// <summary>An account found for a sign-in, and what the registry records of its holder (nulls: no holder, or no record).</summary>
+internal sealed record SignInRow(Account Account, CitizenStatus? HolderStatus, Guid? HolderMergedIntoId);

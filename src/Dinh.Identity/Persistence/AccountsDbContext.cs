@@ -4,6 +4,7 @@ using Dinh.Identity.Oidc;
 using Dinh.Platform.Auditing;
 using Dinh.Platform.Messaging;
 using Dinh.Platform.Persistence;
+using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,6 +33,8 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
         modelBuilder.MapOutbox();
         MapIdentity(modelBuilder);
         modelBuilder.UseOpenIddict<Guid>();
+        // Read-only, the registry's table: a sign-in's account and its holder's vital status in one query (ADR 0028).
+        modelBuilder.MapCitizenVitalStatus();
         // OpenIddict's tables keep their default names, snake-cased like the rest.
         modelBuilder.Entity<AccountSession>(session =>
         {

@@ -40,13 +40,26 @@ public sealed class DatabaseOptions
     /// string wins, so <c>Max Auto Prepare=0</c> turns it off (e.g. behind a pooler in transaction mode that cannot keep
     /// prepared statements).
     /// </summary>
+    /// <remarks>
+    /// Also <c>No Reset On Close</c>: a connection handed back to Npgsql's pool is otherwise reset by seven statements
+    /// (<c>RESET ALL</c>, <c>pg_advisory_unlock_all()</c>, <c>DISCARD TEMP</c> …) sent ahead of the next command that
+    /// leases it, one extra set per request that reads the database. Dinh leaves no session state on a pooled
+    /// connection to reset: its settings are <c>SET LOCAL</c> or per command, its advisory locks are transaction locks
+    /// (<c>pg_advisory_xact_lock</c>), and it makes no temporary tables, holdable cursors or <c>LISTEN</c>s. An open
+    /// transaction is still rolled back when a connection goes back to the pool. A value in the connection string wins.
+    /// </remarks>
     internal static string WithPostgresDefaults(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.Keys.Cast<string>().Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        bool Given(string key) => given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals(key, StringComparison.OrdinalIgnoreCase));
+        if (!Given("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+        if (!Given("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
         }
         return builder.ConnectionString;
     }

@@ -235,6 +235,27 @@ public abstract class LockRequestTests(DinhApp fixture)
         Assert.Equal(AccountLock.Police, (await AccountAsync(app, citizen.AccountId)).Lock);
     }
 
+    /// <summary>
+    /// The registry's notification of a death that never reached the account: the sign-in finds the holder deceased in
+    /// its own query (ADR 0028), refuses it after the right password, and locks the account, audited.
+    /// </summary>
+    [Fact]
+    public async Task A_sign_in_whose_holder_the_registry_records_deceased_is_refused_and_locks_the_account()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        using var officer = await new RegistryDriver(app).SignInAsync(RegistryDriver.CivilStatusBaDinh);
+        await RegisterDeathAsync(officer, citizen.CitizenId);
+        await SetLockAsync(app, citizen.AccountId, AccountLock.None);
+
+        using var browser = app.CreateClient(cookies: new CookieContainer());
+        using var signIn = await AccountsDriver.PostLoginAsync(browser, citizen.Number, citizen.Password);
+
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.Equal(AccountLock.Deceased, (await AccountAsync(app, citizen.AccountId)).Lock);
+        Assert.Contains(await AuditAsync(app, citizen.AccountId), a => a.Action == "account.locked" && a.Actor == "system:registry" && a.Purpose == "registry: deceased");
+    }
+
     /// <summary>The civil-status officer registers the citizen's death through the registry's API.</summary>
     internal static async Task RegisterDeathAsync(HttpClient officer, Guid citizenId)
     {

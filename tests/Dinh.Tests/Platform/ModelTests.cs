@@ -44,4 +44,15 @@ public sealed class ModelTests
         Assert.Equal(prepared, new Npgsql.NpgsqlConnectionStringBuilder(effective).MaxAutoPrepare);
         Assert.Equal("db", new Npgsql.NpgsqlConnectionStringBuilder(effective).Host);
     }
+
+    [Theory]
+    [InlineData("Host=db;Database=dinh", true)]
+    [InlineData("Host=db;Database=dinh;No Reset On Close=false", false)]
+    [InlineData("Host=db;Database=dinh;NoResetOnClose=false", false)]
+    public void PostgreSQL_connections_go_back_to_the_pool_without_a_reset_unless_the_connection_string_says_otherwise(string connectionString, bool noReset)
+    {
+        var effective = new DatabaseOptions { Provider = "Postgres", ConnectionString = connectionString }.EffectiveConnectionString;
+
+        Assert.Equal(noReset, new Npgsql.NpgsqlConnectionStringBuilder(effective).NoResetOnClose);
+    }
 }
