@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Identity.Accounts;
 
@@ -26,7 +27,7 @@ public enum SignInFailure
 /// </summary>
 public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext db, CitizenDirectory citizens, OfficerDirectory officers,
     IPasswordHasher<Account> hasher, UnknownLoginHash unknownLogin, TimeProvider clock, RecentSessionChecks recentSessions,
-    Contracts.IWorkingDayCalendar calendar, Microsoft.Extensions.Options.IOptions<IdentityOptions> identity,
+    Microsoft.Extensions.Options.IOptions<IdentityOptions> identity,
     Platform.Auditing.ReadAudit<AccountsDbContext> appends, AccountLookups lookups)
 {
 
@@ -85,7 +86,7 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
         {
             await UnlockAsync(account, "registry: death registration cancelled", "system:registry", "Decree 69/2024 Art. 15", http.TraceIdentifier);
         }
-        else if (account.Lock == AccountLock.Police && account.LockEndsOn is { } ends && ends <= calendar.DayOf(clock.GetUtcNow()))
+        else if (account.Lock == AccountLock.Police && account.LockEndsOn is { } ends && ends <= VietnamTime.DayOf(clock.GetUtcNow()))
         {
             await UnlockAsync(account, $"lock ended on {ends:yyyy-MM-dd}", "system:identity", "Decree 69/2024 Art. 15", http.TraceIdentifier);
         }

@@ -1,8 +1,8 @@
-using Dinh.Identity.Contracts;
 using Dinh.Platform.Jobs;
 using Dinh.Registry.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Dinh.Platform;
 
 namespace Dinh.Identity.Accounts;
 
@@ -23,9 +23,9 @@ internal sealed partial class GuardianshipExpiry(IServiceScopeFactory scopes, Ti
     public async Task<int> ReleaseEndedAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         IReadOnlyList<GuardianshipLink> ended;
+        var today = VietnamTime.DayOf(now);
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var today = scope.ServiceProvider.GetRequiredService<IWorkingDayCalendar>().DayOf(now);
             ended = await scope.ServiceProvider.GetRequiredService<Guardianships>()
                 .EndedAsync(today.AddDays(-(int)LookBack.TotalDays), today.AddDays(-1), cancellationToken);
         }

@@ -7,9 +7,6 @@ namespace Dinh.Identity.Contracts;
 /// </summary>
 public interface IWorkingDayCalendar
 {
-    /// <summary>The calendar day of an instant in Vietnam's time, which deadlines count in.</summary>
-    DateOnly DayOf(DateTimeOffset instant);
-
     /// <summary>The due date of a time limit of <paramref name="workingDays"/> working days counted from a day (a
     /// request received on a holiday counts from the next working day).</summary>
     Task<DateOnly> DueAsync(DateOnly receivedOn, int workingDays, CancellationToken cancellationToken);

@@ -1,6 +1,7 @@
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Contracts;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Registry.Contracts;
 using Dinh.Registry.Officers;
 using Microsoft.AspNetCore.Identity;
@@ -110,7 +111,7 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
             {
                 Id = Guid.CreateVersion7(now), CitizenId = citizen.Id, AccountId = account?.Id, Awaiting = withIssuance ? Level2Awaiting.Card : Level2Awaiting.Biometrics,
                 ReceivedBy = officer.Id, OfficeUnitCode = officer.JurisdictionCode, ReceivedAt = now, TimeLimitWorkingDays = limit,
-                DueOn = await calendar.DueAsync(calendar.DayOf(now), limit, cancellationToken), Phone = account is null ? phone : null,
+                DueOn = await calendar.DueAsync(VietnamTime.DayOf(now), limit, cancellationToken), Phone = account is null ? phone : null,
                 CardNumber = check.CardNumber, FaceCapture = Capped(request.FaceCapture), FingerprintCapture = Capped(request.FingerprintCapture),
                 Face = check.Face, Fingerprint = check.Fingerprint,
             };
@@ -299,10 +300,10 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
             : new(Level2Refusal.ApplicationDecided, account, application);
     }
 
-    private bool HasValidCard(CitizenIdentity citizen, DateTimeOffset now) =>
-        citizen.IdCardNumber is not null && !(citizen.IdCardExpiresOn is { } expires && expires < calendar.DayOf(now));
+    private static bool HasValidCard(CitizenIdentity citizen, DateTimeOffset now) =>
+        citizen.IdCardNumber is not null && !(citizen.IdCardExpiresOn is { } expires && expires < VietnamTime.DayOf(now));
 
-    private Level2Refusal CardRefusal(CitizenIdentity citizen, string card, bool chipRead, DateTimeOffset now) =>
+    private static Level2Refusal CardRefusal(CitizenIdentity citizen, string card, bool chipRead, DateTimeOffset now) =>
         card != citizen.IdCardNumber || citizen.IdCardNumber is null ? Level2Refusal.CardMismatch
         : !HasValidCard(citizen, now) ? Level2Refusal.CardExpired
         : !chipRead ? Level2Refusal.ChipNotRead

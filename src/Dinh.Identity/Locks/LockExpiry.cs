@@ -1,10 +1,10 @@
 using Dinh.Identity.Accounts;
-using Dinh.Identity.Contracts;
 using Dinh.Identity.Persistence;
 using Dinh.Platform.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Dinh.Platform;
 
 namespace Dinh.Identity.Locks;
 
@@ -22,10 +22,9 @@ internal sealed partial class LockExpiry(IServiceScopeFactory scopes, TimeProvid
     public async Task<int> LiftDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         List<Guid> due;
-        DateOnly today;
+        var today = VietnamTime.DayOf(now);
         await using (var scope = scopes.CreateAsyncScope())
         {
-            today = scope.ServiceProvider.GetRequiredService<IWorkingDayCalendar>().DayOf(now);
             due = await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Accounts.AsNoTracking()
                 .Where(a => a.LockEndsOn != null && a.LockEndsOn <= today && a.Lock == AccountLock.Police)
                 .OrderBy(a => a.LockEndsOn).Select(a => a.Id).Take(Batch).ToListAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Contracts;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Registry.Officers;
 using Microsoft.EntityFrameworkCore;
 
@@ -84,7 +85,7 @@ internal sealed class LockRequests(AccountsDbContext db, AccountSignIn signIn, I
             return (LockRequestRefusal.GroundInvalid, null);
         }
         var now = clock.GetUtcNow();
-        var today = calendar.DayOf(now);
+        var today = VietnamTime.DayOf(now);
         if (lockEndsOn is { } ends && (kind != LockRequestKind.Lock || ends <= today || ends > today.AddYears(10)))
         {
             return (LockRequestRefusal.EndDateInvalid, null);

@@ -8,6 +8,7 @@ using Dinh.Platform.Messaging;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Identity.Registration;
 
@@ -20,8 +21,7 @@ public sealed record RegistrationRequest(string? Number, string? FullName, strin
 /// the same next page; the code is sent only when everything matched (and the citizen is 14 or over, alive, and
 /// without an account), so a challenge made from wrong details can never be completed.
 /// </summary>
-public sealed class OneTimeCodes(AccountsDbContext db, CitizenDirectory citizens, UserManager<Account> users, TimeProvider clock,
-    Contracts.IWorkingDayCalendar calendar)
+public sealed class OneTimeCodes(AccountsDbContext db, CitizenDirectory citizens, UserManager<Account> users, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
@@ -34,7 +34,7 @@ public sealed class OneTimeCodes(AccountsDbContext db, CitizenDirectory citizens
             && citizen.PersonalIdNumber == request.Number?.Trim()
             && CitizenDirectory.SameName(request.FullName, citizen.FullName)
             && PartialDate.Parse(request.DateOfBirth, out _) is { } born && born == citizen.DateOfBirth
-            && citizen.AgeOn(calendar.DayOf(now)) >= 14
+            && citizen.AgeOn(VietnamTime.DayOf(now)) >= 14
             && !await db.Accounts.AnyAsync(a => a.CitizenId == citizen.Id, cancellationToken);
         return await IssueAsync(CodePurpose.Registration, matches ? citizen!.Id : null, null, phone, request.Email, now, cancellationToken);
     }

@@ -4,6 +4,7 @@ using Dinh.Registry.Events;
 using Dinh.Registry.Households;
 using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Registry.Changes;
 
@@ -95,7 +96,7 @@ internal static class RegistryChangeCapture
             {
                 continue;
             }
-            changes.Add(Change(Name, entry.Entity.Id, DateOnly.FromDateTime(now.UtcDateTime), now, new Dictionary<string, string?>
+            changes.Add(Change(Name, entry.Entity.Id, VietnamTime.DayOf(now), now, new Dictionary<string, string?>
             {
                 ["fullName"] = entry.Entity.FullName,
             }));

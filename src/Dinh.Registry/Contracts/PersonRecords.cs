@@ -2,6 +2,7 @@ using Dinh.Registry.Citizens;
 using Dinh.Registry.Households;
 using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Registry.Contracts;
 
@@ -49,7 +50,7 @@ public sealed class PersonRecords(RegistryDbContext db, CitizenDirectory directo
     private PersonRecord Record(Guid id, string number, string fullName, PartialDate dateOfBirth, Sex sex, bool deceased, DateOnly? dateOfDeath,
         string nationality, string? idCardNumber, DateOnly? idCardExpiresOn, List<ResidenceSpan> residences)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)).DateTime); // Vietnam's day
+        var today = VietnamTime.Today(clock);
         string? Unit(ResidenceKind kind) => residences.Where(r => r.Kind == kind && r.ValidFrom <= today && (r.ValidUntil == null || today <= r.ValidUntil))
             .OrderByDescending(r => r.ValidFrom).Select(r => r.UnitCode).FirstOrDefault();
         return new PersonRecord(id, number, fullName, dateOfBirth, sex, deceased, dateOfDeath, nationality, Unit(ResidenceKind.Permanent),

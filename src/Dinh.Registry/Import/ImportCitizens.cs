@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using Dinh.Platform;
 
 namespace Dinh.Registry.Import;
 
@@ -54,7 +55,7 @@ internal sealed class ImportCitizens(RegistryDbContext db, TimeProvider clock)
         }
         var columnCount = fields.Count;
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = VietnamTime.Today(clock);
         var communes = await db.Units.AsNoTracking()
             .Where(u => u.Level == UnitLevel.Commune && u.ValidFrom <= today && (u.ValidTo == null || u.ValidTo >= today))
             .Select(u => u.Code).ToListAsync(cancellationToken);

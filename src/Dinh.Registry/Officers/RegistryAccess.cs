@@ -6,6 +6,7 @@ using Dinh.Registry.Units;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Registry.Officers;
 
@@ -17,9 +18,8 @@ namespace Dinh.Registry.Officers;
 /// </summary>
 internal sealed class RegistryAccess(RegistryDbContext db, TimeProvider clock)
 {
-    // Vietnam's calendar day (UTC+7), as UnitDirectory.Today: the UTC date is the day before from 17:00 UTC, and an event
-    // registered "today" between 00:00 and 07:00 in Vietnam was refused as in the future.
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)).DateTime);
+    /// <summary>Vietnam's calendar day (<see cref="VietnamTime"/>), which the dates of events are checked against.</summary>
+    public DateOnly Today => VietnamTime.Today(clock);
 
     public async Task<string?> HomeCommuneAsync(Guid citizenId, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ using Dinh.Registry.Households;
 using Dinh.Registry.Persistence;
 using Dinh.Registry.Units;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Registry.Quality;
 
@@ -75,7 +76,7 @@ internal sealed class QualityCheck(RegistryDbContext db, TimeProvider clock, Qua
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = VietnamTime.DayOf(now);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (db.Database.IsNpgsql()
             && !await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({RunLockKey}) AS \"Value\"").SingleAsync(cancellationToken))

@@ -4,6 +4,7 @@ using Dinh.Registry.Persistence;
 using Dinh.Registry.Units;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Dinh.Platform;
 
 namespace Dinh.Registry.Seeding;
 
@@ -26,7 +27,7 @@ internal sealed class SeedPopulation(RegistryDbContext db, TimeProvider clock)
             throw new InvalidOperationException("the registry already holds citizens; seed fills an empty registry only");
         }
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = VietnamTime.DayOf(now);
         var communes = await db.Units.AsNoTracking()
             .Where(u => u.Level == UnitLevel.Commune && u.ValidFrom <= today && (u.ValidTo == null || u.ValidTo >= today))
             .OrderBy(u => u.Code)

@@ -3,6 +3,7 @@ using Dinh.Platform.Problems;
 using Dinh.Registry.Contracts;
 using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Registry.Units;
 
@@ -28,7 +29,7 @@ internal sealed class UnitDirectory(RegistryDbContext db, TimeProvider clock)
     public const int MaxQueryLength = 100;
 
     // Dates are Vietnamese calendar days (UTC+7, no daylight saving), whatever the server's time zone.
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)).DateTime);
+    public DateOnly Today => VietnamTime.Today(clock);
 
     /// <summary>Validates every field; each problem names its field, so a form can show it beside the input.</summary>
     public (UnitSearch? Search, List<(string Field, ErrorDefinition Error)> Errors) Validate(UnitSearchRequest request)

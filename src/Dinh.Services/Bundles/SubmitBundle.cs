@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Services.Bundles;
 
@@ -85,10 +86,10 @@ internal static class SubmitBundle
         var days = await calendar.LoadAsync(cancellationToken);
         var bundle = new Bundle
         {
-            Id = Guid.CreateVersion7(now), ReceiptCode = DossierNotices.ReceiptCode(fields[spec.UnitField], WorkingCalendar.DayOf(now)),
+            Id = Guid.CreateVersion7(now), ReceiptCode = DossierNotices.ReceiptCode(fields[spec.UnitField], VietnamTime.DayOf(now)),
             ProcedureCode = spec.Code, ProcedureVersion = spec.Version, ApplicantCitizenId = applicant.CitizenId, ApplicantAccountId = applicant.AccountId,
             FieldsJson = JsonSerializer.Serialize(fields), StepsJson = JsonSerializer.Serialize(steps), Status = BundleStatus.Open, NeedsAdvance = true,
-            SubmittedAt = now, DueOn = days.Due(WorkingCalendar.DayOf(now), spec.TimeLimitWorkingDays), IdempotencyKey = key,
+            SubmittedAt = now, DueOn = days.Due(VietnamTime.DayOf(now), spec.TimeLimitWorkingDays), IdempotencyKey = key,
         };
         db.Bundles.Add(bundle);
         db.Audit(new AuditEvent(applicant.Actor, "services.bundle.submitted", "Nộp hồ sơ liên thông")

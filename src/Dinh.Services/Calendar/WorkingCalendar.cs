@@ -4,6 +4,7 @@ using Dinh.Platform.Persistence;
 using Dinh.Services.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Dinh.Platform;
 
 namespace Dinh.Services.Calendar;
 
@@ -17,15 +18,11 @@ internal sealed class Holiday
 
 /// <summary>
 /// Working days for every deadline: Monday to Friday except the holidays in the table. Deadlines are counted in
-/// Vietnam's time (UTC+7, no daylight saving), so a dossier filed at 23:30 on a Monday in Hà Nội counts from Monday.
+/// Vietnam's time (<see cref="VietnamTime"/>), so a dossier filed at 23:30 on a Monday in Hà Nội counts from Monday.
 /// </summary>
 internal sealed class WorkingCalendar(ServicesDbContext db, TimeProvider clock)
 {
-    public static readonly TimeSpan VietnamOffset = TimeSpan.FromHours(7);
-
-    public DateOnly Today => DayOf(clock.GetUtcNow());
-
-    public static DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(VietnamOffset).DateTime);
+    public DateOnly Today => VietnamTime.Today(clock);
 
     public async Task<WorkingDays> LoadAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dinh.Registry.Officers;
 using Dinh.Services.Calendar;
+using Dinh.Platform;
 
 namespace Dinh.Services.Dossiers;
 
@@ -76,7 +77,7 @@ internal sealed class Dossier
             FieldsJson = JsonSerializer.Serialize(fields), SubmittedAt = now, BundleId = bundleId, BundleStep = step,
             IdempotencyKey = idempotencyKey, FeeVnd = procedure.FeeVnd,
         };
-        dossier.DueOn = calendar.Due(WorkingCalendar.DayOf(now), procedure.TimeLimitWorkingDays);
+        dossier.DueOn = calendar.Due(VietnamTime.DayOf(now), procedure.TimeLimitWorkingDays);
         dossier.Transitions.Add(new DossierTransition { DossierId = id, From = null, To = DossierStatus.Submitted, Action = "submitted", At = now, Actor = actor });
         return dossier;
     }
@@ -105,7 +106,7 @@ internal sealed class Dossier
     public TransitionRefusal RequestSupplement(Guid officerId, string reason, int citizenWorkingDays, WorkingDays calendar, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(calendar);
-        var today = WorkingCalendar.DayOf(now);
+        var today = VietnamTime.DayOf(now);
         var remaining = calendar.Between(today, DueOn);
         var refusal = Decide(officerId, now, [DossierStatus.Submitted, DossierStatus.InReview], DossierStatus.SupplementRequested, "supplement-requested", reason);
         if (refusal == TransitionRefusal.None)
@@ -125,7 +126,7 @@ internal sealed class Dossier
             return TransitionRefusal.WrongState;
         }
         FieldsJson = JsonSerializer.Serialize(fields);
-        DueOn = calendar.Due(WorkingCalendar.DayOf(now), PausedRemainingDays ?? 0);
+        DueOn = calendar.Due(VietnamTime.DayOf(now), PausedRemainingDays ?? 0);
         PausedRemainingDays = null;
         SupplementDueOn = null;
         Record(DossierStatus.InReview, "resubmitted", now, actor, null);

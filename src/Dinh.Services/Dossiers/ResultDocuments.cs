@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Services.Dossiers;
 
@@ -130,7 +131,7 @@ internal static class ResultDocuments
     internal static byte[] Render(Dossier dossier, ProcedureSpec spec, string? answer)
     {
         var result = Result(dossier);
-        var issued = dossier.DecidedAt!.Value.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd HH:mm 'UTC+7'", CultureInfo.InvariantCulture);
+        var issued = dossier.DecidedAt!.Value.InVietnam().ToString("yyyy-MM-dd HH:mm 'UTC+7'", CultureInfo.InvariantCulture);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<title>").Append(Encode($"{spec.NameVi} — {dossier.ReceiptCode}")).Append("</title>\n</head>\n<body>\n")

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Dinh.Platform;
 
 namespace Dinh.Services.Dossiers;
 
@@ -59,7 +60,7 @@ internal static class SubmitDossier
         var now = clock.GetUtcNow();
         var days = await calendar.LoadAsync(cancellationToken);
         var unit = fields[spec.UnitField];
-        var dossier = Dossier.Submit(Guid.CreateVersion7(now), DossierNotices.ReceiptCode(unit, WorkingCalendar.DayOf(now)), spec, applicant.CitizenId,
+        var dossier = Dossier.Submit(Guid.CreateVersion7(now), DossierNotices.ReceiptCode(unit, VietnamTime.DayOf(now)), spec, applicant.CitizenId,
             applicant.AccountId, unit, fields, days, now, applicant.Actor, idempotencyKey: key);
         db.Dossiers.Add(dossier);
         db.Audit(new AuditEvent(applicant.Actor, "services.dossier.submitted", "Nộp hồ sơ dịch vụ công")

@@ -4,6 +4,7 @@ using Dinh.Registry.Contracts;
 using Dinh.Services.Catalogue;
 using Dinh.Services.Dossiers;
 using Microsoft.AspNetCore.Http;
+using Dinh.Platform;
 
 namespace Dinh.Services.Processing;
 
@@ -96,7 +97,7 @@ internal sealed class RegistryEffects(CivilRegistration registry, CitizenDirecto
                     return (null, "DINH-REG-0002", "spousePersonalIdNumber");
                 }
                 var write = await registry.RegisterMarriageAsync(transaction, http, officer, new MarriageRegistration(dossier.ApplicantCitizenId, spouse.Id,
-                    Dinh.Services.Calendar.WorkingCalendar.DayOf(clock.GetUtcNow()), fields[spec.UnitField], dossier.ReceiptCode, basis), cancellationToken);
+                    VietnamTime.Today(clock), fields[spec.UnitField], dossier.ReceiptCode, basis), cancellationToken);
                 if (!write.Succeeded)
                 {
                     return (null, write.ErrorCode, write.Field);
@@ -142,7 +143,7 @@ internal sealed class RegistryEffects(CivilRegistration registry, CitizenDirecto
                 }
                 var born = identity.DateOfBirth.Earliest;
                 result["cardNumber"] = $"TE1{number[1..3]}{number[^10..]}";
-                result["validFrom"] = Dinh.Services.Calendar.WorkingCalendar.DayOf(clock.GetUtcNow()).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                result["validFrom"] = VietnamTime.Today(clock).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 result["validUntil"] = born.AddYears(6).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 result["number"] = result["cardNumber"];
                 return (result, null, null);

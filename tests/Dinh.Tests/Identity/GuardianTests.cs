@@ -8,6 +8,7 @@ using Dinh.Tests.Infrastructure;
 using Dinh.Tests.Registry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Dinh.Platform;
 
 namespace Dinh.Tests.Identity;
 
@@ -103,11 +104,7 @@ public abstract class GuardianTests(DinhApp fixture)
         using var clerk = await registry.SignInAsync(RegistryDriver.CivilStatusBaDinh);
         var (ward, wardName) = await WardAsync(clerk, "2017-10-11");
         // The expiry job's day, Vietnam's (UTC+7): a UTC date is the day before from 17:00 UTC on.
-        DateOnly today;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            today = scope.ServiceProvider.GetRequiredService<Dinh.Identity.Contracts.IWorkingDayCalendar>().DayOf(TimeProvider.System.GetUtcNow());
-        }
+        var today = VietnamTime.Today(TimeProvider.System);
         var lastDay = today.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         using (var registered = await GuardianshipAsync(clerk, ward, former.CitizenId, startsOn: "2025-01-01", endsOn: lastDay))
         {
@@ -214,7 +211,7 @@ public abstract class GuardianTests(DinhApp fixture)
         return await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.CitizenId == citizenId);
     }
 
-    private static string Today() => DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Today() => VietnamTime.Today(TimeProvider.System).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
 
 public sealed class GuardianTestsOnSqlite(SqliteApp app) : GuardianTests(app), IClassFixture<SqliteApp>;

@@ -6,6 +6,7 @@ using Dinh.Tests.Infrastructure;
 using Dinh.Tests.Registry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Dinh.Platform;
 
 namespace Dinh.Tests.Identity;
 
@@ -98,7 +99,7 @@ public abstract class GuardianshipPageTests(DinhApp fixture)
         return await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Accounts.AsNoTracking().FirstAsync(a => a.CitizenId == citizenId);
     }
 
-    private static string Today() => DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Today() => VietnamTime.Today(TimeProvider.System).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
 
 public sealed class GuardianshipPageTestsOnSqlite(SqliteApp app) : GuardianshipPageTests(app), IClassFixture<SqliteApp>;

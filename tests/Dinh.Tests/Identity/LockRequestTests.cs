@@ -10,6 +10,7 @@ using Dinh.Tests.Infrastructure;
 using Dinh.Tests.Registry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Dinh.Platform;
 
 namespace Dinh.Tests.Identity;
 
@@ -143,7 +144,7 @@ public abstract class LockRequestTests(DinhApp fixture)
         using var police = await AccountsDriver.SignInStaffAsync(app, RegistryDriver.PoliceHoanKiem);
         using var c06 = await AccountsDriver.SignInStaffAsync(app, C06);
         var now = TimeProvider.System.GetUtcNow();
-        var today = await DayAsync(app, now);
+        var today = VietnamTime.DayOf(now);
         using var past = await FileAsync(police, citizen.Number, LockGround.AuthorityDecision, "Quyết định tạm khóa", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         using var garbled = await FileAsync(police, citizen.Number, LockGround.AuthorityDecision, "Quyết định tạm khóa", "24/11/2026");
         Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
@@ -300,13 +301,7 @@ public abstract class LockRequestTests(DinhApp fixture)
     {
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var calendar = scope.ServiceProvider.GetRequiredService<IWorkingDayCalendar>();
-        return await calendar.DueAsync(calendar.DayOf(filedAt), days, CancellationToken.None);
-    }
-
-    private static async Task<DateOnly> DayAsync(DinhApp app, DateTimeOffset now)
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        return scope.ServiceProvider.GetRequiredService<IWorkingDayCalendar>().DayOf(now);
+        return await calendar.DueAsync(VietnamTime.DayOf(filedAt), days, CancellationToken.None);
     }
 
     private static async Task SetLockAsync(DinhApp app, Guid accountId, AccountLock kind)

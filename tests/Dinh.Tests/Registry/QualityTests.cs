@@ -43,7 +43,7 @@ public abstract class QualityTests(DinhApp fixture)
             "(SELECT id FROM citizens WHERE personal_id_number = {0})", living[3]);
         await WithDbAsync(async db =>
         {
-            var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+            var today = Dinh.Platform.VietnamTime.Today(TimeProvider.System);
             foreach (var residence in await db.Residences.Where(r => r.CitizenId == deceased).ToListAsync())
             {
                 residence.EndedOn = null;
@@ -284,7 +284,7 @@ public abstract class QualityTests(DinhApp fixture)
     /// <summary>The findings the rules call for, computed in memory from every row.</summary>
     private async Task<List<string>> ExpectedAsync()
     {
-        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        var today = Dinh.Platform.VietnamTime.Today(TimeProvider.System);
         var citizens = await WithDbAsync(db => db.Citizens.AsNoTracking().Where(c => c.MergedIntoId == null).ToListAsync());
         var residences = await WithDbAsync(db => db.Residences.AsNoTracking().ToListAsync());
         var households = await WithDbAsync(db => db.Households.AsNoTracking().ToListAsync());

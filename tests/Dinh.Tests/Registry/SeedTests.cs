@@ -37,7 +37,7 @@ public abstract class SeedTests(DinhApp fixture)
         });
         Assert.InRange(citizens.Count(c => c.FullName.StartsWith("Nguyễn ", StringComparison.Ordinal)) / (double)citizens.Count, 0.25, 0.5);
         Assert.Contains(citizens, c => c.BirthMonth is null);
-        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        var today = Dinh.Platform.VietnamTime.Today(TimeProvider.System);
         Assert.All(citizens, c => Assert.True(new PartialDate(c.BirthYear, c.BirthMonth, c.BirthDay).Earliest <= today));
 
         var deceased = citizens.Where(c => c.Status == CitizenStatus.Deceased).Select(c => c.Id).ToHashSet();

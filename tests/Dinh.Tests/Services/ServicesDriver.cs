@@ -86,7 +86,7 @@ public sealed class ServicesDriver(DinhApp app)
 
     /// <summary>A day relative to today (Vietnam time), as the forms take it: the tests must not expire with the calendar.</summary>
     public static string Day(int fromToday) =>
-        Dinh.Services.Calendar.WorkingCalendar.DayOf(TimeProvider.System.GetUtcNow()).AddDays(fromToday).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Dinh.Platform.VietnamTime.Today(TimeProvider.System).AddDays(fromToday).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Runs the bundle worker's passes until nothing is marked, as the hosted worker would.</summary>
     public async Task AdvanceBundlesAsync()

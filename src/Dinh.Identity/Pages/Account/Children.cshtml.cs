@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Dinh.Platform;
 
 namespace Dinh.Identity.Pages.Account;
 
@@ -18,7 +19,7 @@ namespace Dinh.Identity.Pages.Account;
 /// guardian is refused, and the list shows the link as ended.
 /// </summary>
 internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.Account> users, CitizenDirectory citizens, Guardianships guardianships,
-    TimeProvider clock, Contracts.IWorkingDayCalendar calendar, IStringLocalizer<IdentityText> text) : PageModel
+    TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
 {
     public sealed record Linked(string Number, string Name, string Relation);
 
@@ -44,7 +45,7 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
             return Fail(text["Password.Mismatch"]);
         }
         var now = clock.GetUtcNow();
-        var today = calendar.DayOf(now);
+        var today = VietnamTime.DayOf(now);
         var child = await citizens.FindByNumberAsync(number?.Trim(), HttpContext.RequestAborted);
         var parent = me.CitizenId!.Value;
         var wards = child is null ? [] : (await guardianships.OfGuardianAsync(parent, HttpContext.RequestAborted)).Where(g => g.WardId == child.Id).ToList();
@@ -107,7 +108,7 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
         }
         Allowed = me.Level == AssuranceLevel.Level2 && me.CitizenId is not null;
         var children = await db.Accounts.AsNoTracking().Where(a => a.GuardianAccountId == id).Select(a => new { a.UserName, a.CitizenId }).ToListAsync(HttpContext.RequestAborted);
-        var today = calendar.DayOf(clock.GetUtcNow());
+        var today = VietnamTime.DayOf(clock.GetUtcNow());
         var mine = me.CitizenId is { } self ? await guardianships.OfGuardianAsync(self, HttpContext.RequestAborted) : [];
         var list = new List<Linked>();
         foreach (var c in children)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Dinh.Platform;
 
 namespace Dinh.Identity.Pages.Account;
 
@@ -67,7 +68,7 @@ internal sealed class LoginModel(IStringLocalizer<IdentityText> text) : PageMode
         {
             return text["Login.Locked"];
         }
-        var day = (account.LockedAt ?? default).ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var day = (account.LockedAt ?? default).InVietnam().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var message = string.Format(System.Globalization.CultureInfo.CurrentCulture, text["Login.LockedPolice"], day, account.LockReason);
         return account.LockEndsOn is { } ends
             ? message + " " + string.Format(System.Globalization.CultureInfo.CurrentCulture, text["Login.LockedUntil"],

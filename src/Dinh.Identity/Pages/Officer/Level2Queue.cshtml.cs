@@ -3,6 +3,7 @@ using Dinh.Identity.Accounts;
 using Dinh.Identity.Contracts;
 using Dinh.Identity.Level2;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -99,7 +100,7 @@ internal sealed class Level2QueueModel(AccountsDbContext db, CitizenDirectory ci
             open = open.Where(a => offices.Contains(a.OfficeUnitCode!));
         }
         var applications = await open.OrderBy(a => a.DueOn).ThenBy(a => a.Id).Take(Shown).ToListAsync(cancellationToken);
-        var today = calendar.DayOf(clock.GetUtcNow());
+        var today = VietnamTime.DayOf(clock.GetUtcNow());
         var next = await calendar.DueAsync(today, 1, cancellationToken);
         var rows = new List<Row>(applications.Count);
         foreach (var application in applications)

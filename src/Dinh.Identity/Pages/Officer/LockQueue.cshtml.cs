@@ -3,6 +3,7 @@ using Dinh.Identity.Accounts;
 using Dinh.Identity.Contracts;
 using Dinh.Identity.Locks;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -100,7 +101,7 @@ internal sealed class LockQueueModel(AccountsDbContext db, CitizenDirectory citi
         var accountIds = requests.Select(r => r.AccountId).ToList();
         var citizenOf = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, a => a.CitizenId, cancellationToken);
-        var today = calendar.DayOf(clock.GetUtcNow());
+        var today = VietnamTime.DayOf(clock.GetUtcNow());
         var next = await calendar.DueAsync(today, 1, cancellationToken);
         var rows = new List<Row>(requests.Count);
         foreach (var request in requests)
