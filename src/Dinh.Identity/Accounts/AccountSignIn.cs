@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Security.Claims;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Identity.Accounts;
 

@@ -1,8 +1,8 @@
+using Dinh.Platform;
 using Dinh.Platform.Jobs;
 using Dinh.Registry.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Dinh.Platform;
 
 namespace Dinh.Identity.Accounts;
 

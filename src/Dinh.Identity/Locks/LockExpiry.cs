@@ -1,10 +1,10 @@
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Platform.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Dinh.Platform;
 
 namespace Dinh.Identity.Locks;
 

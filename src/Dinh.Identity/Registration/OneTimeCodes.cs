@@ -4,11 +4,11 @@ using System.Text;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Level2;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Platform.Messaging;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Identity.Registration;
 

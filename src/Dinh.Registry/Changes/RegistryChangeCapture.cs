@@ -1,10 +1,10 @@
 using System.Text.Json;
+using Dinh.Platform;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Events;
 using Dinh.Registry.Households;
 using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Registry.Changes;
 

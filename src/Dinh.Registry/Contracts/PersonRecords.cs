@@ -1,8 +1,8 @@
+using Dinh.Platform;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Households;
 using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Registry.Contracts;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Dinh.Platform;
 using Dinh.Platform.Auditing;
 using Dinh.Registry.Persistence;
 using Dinh.Registry.Units;
@@ -9,7 +10,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using Dinh.Platform;
 
 namespace Dinh.Registry.Import;
 

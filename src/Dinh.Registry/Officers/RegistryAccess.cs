@@ -1,3 +1,4 @@
+using Dinh.Platform;
 using Dinh.Platform.Auditing;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Households;
@@ -6,7 +7,6 @@ using Dinh.Registry.Units;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Registry.Officers;
 

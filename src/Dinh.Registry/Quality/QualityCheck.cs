@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Linq.Expressions;
 using System.Text.Json;
+using Dinh.Platform;
 using Dinh.Platform.Auditing;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Contracts;
@@ -9,7 +10,6 @@ using Dinh.Registry.Households;
 using Dinh.Registry.Persistence;
 using Dinh.Registry.Units;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Registry.Quality;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using Dinh.Platform;
 using Dinh.Platform.Auditing;
 using Dinh.Registry.Persistence;
 using Dinh.Registry.Units;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Dinh.Platform;
 
 namespace Dinh.Registry.Seeding;
 

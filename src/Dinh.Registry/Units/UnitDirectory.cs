@@ -1,9 +1,9 @@
 using System.Globalization;
+using Dinh.Platform;
 using Dinh.Platform.Problems;
 using Dinh.Registry.Contracts;
 using Dinh.Registry.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Registry.Units;
 

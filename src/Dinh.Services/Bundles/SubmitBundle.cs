@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dinh.Identity.Contracts;
+using Dinh.Platform;
 using Dinh.Platform.Auditing;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
@@ -10,7 +11,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Services.Bundles;
 

@@ -1,10 +1,10 @@
 using System.Reflection;
 using System.Text.Json;
+using Dinh.Platform;
 using Dinh.Platform.Persistence;
 using Dinh.Services.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Dinh.Platform;
 
 namespace Dinh.Services.Calendar;
 

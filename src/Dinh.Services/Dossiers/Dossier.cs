@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Dinh.Platform;
 using Dinh.Registry.Officers;
 using Dinh.Services.Calendar;
-using Dinh.Platform;
 
 namespace Dinh.Services.Dossiers;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Dinh.Identity.Contracts;
+using Dinh.Platform;
 using Dinh.Platform.Auditing;
 using Dinh.Services.Catalogue;
 using Dinh.Services.Persistence;
@@ -11,7 +12,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Services.Dossiers;
 

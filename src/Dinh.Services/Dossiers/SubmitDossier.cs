@@ -1,4 +1,5 @@
 using Dinh.Identity.Contracts;
+using Dinh.Platform;
 using Dinh.Platform.Auditing;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
@@ -8,7 +9,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Dinh.Platform;
 
 namespace Dinh.Services.Dossiers;
 

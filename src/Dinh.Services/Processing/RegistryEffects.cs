@@ -1,10 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
+using Dinh.Platform;
 using Dinh.Registry.Contracts;
 using Dinh.Services.Catalogue;
 using Dinh.Services.Dossiers;
 using Microsoft.AspNetCore.Http;
-using Dinh.Platform;
 
 namespace Dinh.Services.Processing;
 

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Net;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Tests.Infrastructure;
 using Dinh.Tests.Registry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Dinh.Platform;
 
 namespace Dinh.Tests.Identity;
 

@@ -5,12 +5,12 @@ using Dinh.Identity.Accounts;
 using Dinh.Identity.Contracts;
 using Dinh.Identity.Locks;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Platform.Auditing;
 using Dinh.Tests.Infrastructure;
 using Dinh.Tests.Registry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Dinh.Platform;
 
 namespace Dinh.Tests.Identity;
 
@@ -255,6 +255,31 @@ public abstract class LockRequestTests(DinhApp fixture)
         Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
         Assert.Equal(AccountLock.Deceased, (await AccountAsync(app, citizen.AccountId)).Lock);
         Assert.Contains(await AuditAsync(app, citizen.AccountId), a => a.Action == "account.locked" && a.Actor == "system:registry" && a.Purpose == "registry: deceased");
+    }
+
+    [Fact]
+    public async Task A_sign_in_whose_holder_was_merged_into_a_record_registered_deceased_is_refused_and_locks_the_account()
+    {
+        var app = fixture.Require();
+        var holder = await CitizenAccounts.CreateAsync(app);
+        var survivor = await CitizenAccounts.CreateAsync(app);
+        // The holder's record was a duplicate: a data steward merged it into the survivor's (the merge itself is
+        // QualityTests'); the holder's own row still says living.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Dinh.Registry.Persistence.RegistryDbContext>().Citizens
+                .Where(c => c.Id == holder.CitizenId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.MergedIntoId, survivor.CitizenId));
+        }
+        using var officer = await new RegistryDriver(app).SignInAsync(RegistryDriver.CivilStatusBaDinh);
+        await RegisterDeathAsync(officer, survivor.CitizenId);
+        Assert.Equal(AccountLock.None, (await AccountAsync(app, holder.AccountId)).Lock);
+
+        using var browser = app.CreateClient(cookies: new CookieContainer());
+        using var signIn = await AccountsDriver.PostLoginAsync(browser, holder.Number, holder.Password);
+
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.Equal(AccountLock.Deceased, (await AccountAsync(app, holder.AccountId)).Lock);
     }
 
     /// <summary>The civil-status officer registers the citizen's death through the registry's API.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
+using Dinh.Platform;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -8,7 +9,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
-using Dinh.Platform;
 
 namespace Dinh.Identity.Pages.Account;
 

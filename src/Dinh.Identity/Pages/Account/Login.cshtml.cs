@@ -1,9 +1,9 @@
 using Dinh.Identity.Accounts;
+using Dinh.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
-using Dinh.Platform;
 
 namespace Dinh.Identity.Pages.Account;
 
