@@ -29,6 +29,7 @@ public static class ExchangeSetup
         services.AddScoped<AccessRecorder>();
         services.AddScoped<CitizenConsents>();
         services.AddScoped<Contracts.PersonalDataHoldings>();
+        services.AddScoped<Contracts.ConsentRestrictions>();
         services.AddScoped<MemberAdministration>();
         services.AddScoped<EventFanOut>();
         services.AddHostedRegistries(configuration);

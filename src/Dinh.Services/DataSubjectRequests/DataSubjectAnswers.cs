@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,15 +33,18 @@ internal sealed class DataSubjectAnswer
 /// exchange (<see cref="PersonalDataHoldings"/>) at approval, stored in the approval's transaction and audited; it
 /// becomes the result document. Correction: the correction itself is the registry's, made by the officer on the
 /// registry's correction page with this dossier as legal basis (<see cref="CorrectionPath"/>); the result records that.
-/// Deletion and restriction: the decision only, as before.
+/// Restriction: every consent in force is withdrawn in the approval's transaction (<see cref="ConsentRestrictions"/>);
+/// the result names what was withdrawn and the members whose sharing the law requires, which goes on. Deletion: the
+/// decision only (the population record is kept under the Law on Identification; nothing is deleted by approval).
 /// </summary>
-internal sealed class DataSubjectAnswers(ServicesDbContext db, SubjectAccessRecords registry, PersonalDataHoldings exchange, TimeProvider clock)
+internal sealed class DataSubjectAnswers(ServicesDbContext db, SubjectAccessRecords registry, PersonalDataHoldings exchange,
+    ConsentRestrictions restrictions, TimeProvider clock)
 {
     public const string Effect = "data-subject-request";
     public const string RequestKindField = "requestKind";
 
     public async Task<(Dictionary<string, string>? Result, string? RegistryCode, string? Field)> ApplyAsync(Dossier dossier, ProcedureSpec spec,
-        HttpContext http, OfficerPrincipal officer, Dictionary<string, string> result, CancellationToken cancellationToken)
+        DbTransaction transaction, HttpContext http, OfficerPrincipal officer, Dictionary<string, string> result, CancellationToken cancellationToken)
     {
         var kind = dossier.Fields.GetValueOrDefault(RequestKindField) ?? "";
         result[RequestKindField] = kind;
@@ -48,6 +52,17 @@ internal sealed class DataSubjectAnswers(ServicesDbContext db, SubjectAccessReco
         if (kind == "correction")
         {
             result["registryCorrection"] = $"Chỉnh sửa trong Cơ sở dữ liệu quốc gia về dân cư, căn cứ hồ sơ {dossier.ReceiptCode}";
+            return (result, null, null);
+        }
+        if (kind == "restriction")
+        {
+            var outcome = await restrictions.RestrictAsync(transaction, dossier.ApplicantCitizenId, officer.Actor,
+                $"{spec.LegalBasis}; hồ sơ {dossier.ReceiptCode}", http.TraceIdentifier, cancellationToken);
+            result["restriction"] = "Đã rút mọi sự đồng ý chia sẻ dữ liệu đang có hiệu lực; việc chia sẻ do luật quy định vẫn tiếp tục / "
+                + "Every consent to share the data was withdrawn; sharing that the law requires goes on";
+            result["consentsWithdrawn"] = outcome.Withdrawn.Count == 0 ? "0"
+                : $"{outcome.Withdrawn.Count}: " + string.Join("; ", outcome.Withdrawn.Select(w => $"{w.Member} ({w.Purpose})"));
+            result["sharingRequiredByLaw"] = outcome.ContinuingUnderLaw.Count == 0 ? "—" : string.Join("; ", outcome.ContinuingUnderLaw);
             return (result, null, null);
         }
         if (kind != "access")

@@ -149,7 +149,7 @@ internal sealed class RegistryEffects(CivilRegistration registry, CitizenDirecto
                 return (result, null, null);
             }
             case DataSubjectRequests.DataSubjectAnswers.Effect:
-                return await answers.ApplyAsync(dossier, spec, http, officer, result, cancellationToken);
+                return await answers.ApplyAsync(dossier, spec, transaction, http, officer, result, cancellationToken);
             default:
                 throw new InvalidOperationException($"Unknown effect '{spec.Effect}'.");
         }

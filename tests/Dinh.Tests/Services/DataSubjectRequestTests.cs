@@ -139,6 +139,62 @@ public abstract class DataSubjectRequestTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task Approving_a_restriction_request_withdraws_every_consent_and_names_the_sharing_the_law_requires_which_goes_on()
+    {
+        var app = Portal.App;
+        var (citizen, client) = await Portal.CitizenWithHouseholdAsync();
+        using var bank = await ExchangeDriver.RegisterMemberAsync(app, "TCB");
+        await bank.GrantAsync(Datasets.Verification, "fullName", "bank-ekyc", consentRequired: true);
+        using var insurer = await ExchangeDriver.RegisterMemberAsync(app, "BHXH");
+        await insurer.GrantAsync(Datasets.Person, "fullName", "health-insurance-card");
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var bankId = await scope.ServiceProvider.GetRequiredService<ExchangeDbContext>().Members.Where(m => m.Identifier == bank.Identifier).Select(m => m.Id).SingleAsync();
+            Assert.True(await scope.ServiceProvider.GetRequiredService<CitizenConsents>().GiveAsync(citizen.CitizenId, bankId, "bank-ekyc", CancellationToken.None));
+        }
+        using (var before = await bank.ClientAsync("bank-ekyc", "EKYC-R1"))
+        {
+            var (ok, _) = await ExchangeDriver.PostAsync(before, "/api/exchange/verifications", new { personalIdNumber = citizen.Number, fullName = citizen.Name });
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using var submitted = await SubmitAsync(client, "personal-data-request", new Dictionary<string, string>
+        {
+            ["requestKind"] = "restriction", ["details"] = "Tôi không muốn ngân hàng dùng dữ liệu của tôi nữa", ["unitCode"] = RegistryDriver.BaDinh,
+        });
+        var dossier = await OkAsync(submitted, HttpStatusCode.Created);
+        var receipt = dossier.GetProperty("receiptCode").GetString()!;
+        using var steward = await Portal.SignInOfficerAsync(RegistryDriver.StewardHanoi);
+        var approved = await DecideOkAsync(steward, await DecideOkAsync(steward, await QueueItemAsync(steward, receipt), "accept"), "approve");
+
+        var result = approved.GetProperty("result");
+        Assert.Equal("restriction", result.GetProperty("requestKind").GetString());
+        Assert.Equal($"1: Công ty TCB (bank-ekyc)", result.GetProperty("consentsWithdrawn").GetString());
+        Assert.Contains("Công ty BHXH", result.GetProperty("sharingRequiredByLaw").GetString(), StringComparison.Ordinal);
+        using (var after = await bank.ClientAsync("bank-ekyc", "EKYC-R2"))
+        {
+            var (refused, body) = await ExchangeDriver.PostAsync(after, "/api/exchange/verifications", new { personalIdNumber = citizen.Number, fullName = citizen.Name });
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("DINH-EXC-0006", body.GetProperty("code").GetString());
+        }
+        using (var statutory = await insurer.ClientAsync("health-insurance-card", "BHYT-R1"))
+        {
+            using var read = await statutory.GetAsync(new Uri($"/api/exchange/persons/{citizen.Number}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var exchange = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
+            Assert.All(await exchange.Consents.AsNoTracking().Where(c => c.CitizenId == citizen.CitizenId).ToListAsync(), c => Assert.NotNull(c.WithdrawnAt));
+            var withdrawn = Assert.Single(await exchange.Set<AuditRecord>().AsNoTracking()
+                .Where(r => r.Subject == $"citizen:{citizen.CitizenId}" && r.Action == "exchange.consent.withdrawn").ToListAsync());
+            Assert.StartsWith("officer:", withdrawn.Actor, StringComparison.Ordinal);
+            Assert.Contains(receipt, withdrawn.LegalBasis, StringComparison.Ordinal);
+        }
+        Assert.True((await app.VerifyAuditAsync()).Intact);
+    }
+
+    [Fact]
     public async Task Approving_a_correction_request_leads_the_steward_to_the_registrys_correction_with_the_dossier_as_legal_basis()
     {
         var (citizen, client) = await Portal.CitizenWithHouseholdAsync();
