@@ -14,6 +14,29 @@ namespace Dinh.Tests.Identity;
 public abstract class SessionTests(DinhApp fixture)
 {
     [Fact]
+    public async Task A_citizen_who_opens_an_administration_page_is_told_access_is_denied_in_a_403_page_not_a_missing_one()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        using var browser = await AccountsDriver.SignInCitizenAsync(app, citizen);
+
+        using var staff = await browser.GetAsync(new Uri("/admin/staff?page=2", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, staff.StatusCode);
+        using var denied = await browser.GetAsync(staff.Headers.Location);
+        var page = await denied.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Contains("Không có quyền truy cập", page, StringComparison.Ordinal);
+        Assert.Contains("/admin/staff", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("page=2", page, StringComparison.Ordinal);
+        Assert.Contains("action=\"/account/logout\"", page, StringComparison.Ordinal);
+        // A return address that is not a path of this site is not repeated.
+        using var foreign = await browser.GetAsync(new Uri("/account/denied?ReturnUrl=https%3A%2F%2Fevil.example%2Fx", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Contains("không được mở trang đó", await foreign.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sign_out_everywhere_ends_the_other_browser_on_the_same_instance_at_its_next_request()
     {
         var app = fixture.Require();
