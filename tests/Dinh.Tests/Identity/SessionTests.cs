@@ -30,6 +30,13 @@ public abstract class SessionTests(DinhApp fixture)
         Assert.Contains("/admin/staff", page, StringComparison.Ordinal);
         Assert.DoesNotContain("page=2", page, StringComparison.Ordinal);
         Assert.Contains("action=\"/account/logout\"", page, StringComparison.Ordinal);
+        // The officers' pages, which check the officer themselves, answer the same way (not the sign-in form again).
+        foreach (var officerPage in new[] { "/officer/citizens", "/officer/eid", "/officer/dossiers" })
+        {
+            using var officer = await browser.GetAsync(new Uri(officerPage, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Redirect, officer.StatusCode);
+            Assert.Contains("/account/denied?", officer.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        }
         // A return address that is not a path of this site is not repeated.
         using var foreign = await browser.GetAsync(new Uri("/account/denied?ReturnUrl=https%3A%2F%2Fevil.example%2Fx", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
 using Dinh.Platform;
+using Dinh.Platform.Web;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -28,13 +29,13 @@ internal sealed class ChildrenModel(AccountsDbContext db, UserManager<Accounts.A
     public string? Message { get; private set; }
     public bool Allowed { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync() => await LoadAsync() is null ? Challenge() : Page();
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() is null ? this.SignInOrForbid() : Page();
 
     public async Task<IActionResult> OnPostAsync(string? number, string? name, string? dateOfBirth, string? password, string? confirm)
     {
         if (await LoadAsync() is not { } me)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         if (!Allowed)
         {

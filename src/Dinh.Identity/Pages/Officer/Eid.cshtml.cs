@@ -4,6 +4,7 @@ using Dinh.Identity.Accounts;
 using Dinh.Identity.Level2;
 using Dinh.Identity.Locks;
 using Dinh.Identity.Persistence;
+using Dinh.Platform.Web;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -36,7 +37,7 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
     {
         if (await OfficerAsync() is null)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         await LoadAsync();
         return Page();
@@ -47,7 +48,7 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
     {
         if (await OfficerAsync() is not { } officer)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         await LoadAsync();
         if (Citizen is null)
@@ -75,7 +76,7 @@ internal sealed class EidModel(AccountsDbContext db, CitizenDirectory citizens, 
     {
         if (await OfficerAsync() is not { } officer)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         await LoadAsync();
         if (Account is null)

@@ -4,6 +4,7 @@ using Dinh.Identity.Contracts;
 using Dinh.Identity.Level2;
 using Dinh.Identity.Persistence;
 using Dinh.Platform;
+using Dinh.Platform.Web;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -33,7 +34,7 @@ internal sealed class Level2QueueModel(AccountsDbContext db, CitizenDirectory ci
     {
         if (await OfficerAsync() is not { } officer)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         if (!RaiseToLevel2.IsPolice(officer))
         {
@@ -47,7 +48,7 @@ internal sealed class Level2QueueModel(AccountsDbContext db, CitizenDirectory ci
     {
         if (await OfficerAsync() is not { } officer)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         var outcome = await raise.CompleteAsync(id, officer, cardNumber, chipRead, HttpContext.TraceIdentifier, HttpContext.RequestAborted);
         Answer(outcome.Refusal, text["Queue.Completed"]);
@@ -59,7 +60,7 @@ internal sealed class Level2QueueModel(AccountsDbContext db, CitizenDirectory ci
     {
         if (await OfficerAsync() is not { } officer)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
         {

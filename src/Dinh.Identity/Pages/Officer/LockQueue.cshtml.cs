@@ -4,6 +4,7 @@ using Dinh.Identity.Contracts;
 using Dinh.Identity.Locks;
 using Dinh.Identity.Persistence;
 using Dinh.Platform;
+using Dinh.Platform.Web;
 using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -42,7 +43,7 @@ internal sealed class LockQueueModel(AccountsDbContext db, CitizenDirectory citi
     {
         if (await OfficerAsync() is not { } officer)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         if (!LockRequests.MayDecide(officer) && !LockRequests.MayFile(officer))
         {
@@ -56,7 +57,7 @@ internal sealed class LockQueueModel(AccountsDbContext db, CitizenDirectory citi
     {
         if (await OfficerAsync() is not { } officer)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         Answer(await locks.ApproveAsync(id, officer, HttpContext.TraceIdentifier, HttpContext.RequestAborted), text["Locks.Approved"]);
         await LoadAsync(officer);
@@ -67,7 +68,7 @@ internal sealed class LockQueueModel(AccountsDbContext db, CitizenDirectory citi
     {
         if (await OfficerAsync() is not { } officer)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         Answer(await locks.RefuseAsync(id, officer, reason, HttpContext.TraceIdentifier, HttpContext.RequestAborted), text["Locks.RefusedDone"]);
         await LoadAsync(officer);

@@ -1,3 +1,4 @@
+using Dinh.Platform.Web;
 using Dinh.Registry.Officers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,8 +26,8 @@ internal abstract class OfficerPageModel : PageModel
 
     public string? Error(string name) => Errors.GetValueOrDefault(name);
 
-    /// <summary>Null when an officer is signed in; else a challenge: the sign-in page for a browser, 401 for an API client.</summary>
-    protected IActionResult? SignInFirst() => Officer is null ? Challenge() : null;
+    /// <summary>Null when an officer is signed in; else the sign-in page, or the access-denied page for an account that is not an officer's.</summary>
+    protected IActionResult? SignInFirst() => Officer is null ? this.SignInOrForbid() : null;
 
     /// <summary>Shows a handler's refusal on the page: field errors next to their fields, other problems above the form.</summary>
     protected PageResult Show(IResult result)

@@ -1,4 +1,5 @@
 using Dinh.Identity.Contracts;
+using Dinh.Platform.Web;
 using Dinh.Services.Bundles;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
@@ -28,7 +29,7 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
     /// <summary>The fields a citizen fills in (not prefilled from the registry), per procedure version, for answering a supplement request.</summary>
     public Dictionary<(string, int), IReadOnlyList<FieldSpec>> EditableFields { get; } = [];
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken) ? Page() : Challenge();
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken) ? Page() : this.SignInOrForbid();
 
     public async Task<IActionResult> OnPostPayAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -40,7 +41,7 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
             return Redirect(started.Value!.RedirectUrl);
         }
         Show(result);
-        return await LoadAsync(cancellationToken) ? Page() : Challenge();
+        return await LoadAsync(cancellationToken) ? Page() : this.SignInOrForbid();
     }
 
     public async Task<IActionResult> OnPostAttachAsync(Guid id, string? code, Microsoft.AspNetCore.Http.IFormFile? file, CancellationToken cancellationToken)
@@ -53,7 +54,7 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
         {
             Show(result);
         }
-        return await LoadAsync(cancellationToken) ? Page() : Challenge();
+        return await LoadAsync(cancellationToken) ? Page() : this.SignInOrForbid();
     }
 
     /// <summary>Answering a supplement request: the corrected fields, the version read; the deadline restarts with the working days left.</summary>
@@ -68,7 +69,7 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
             return RedirectToPage(new { receipt = resubmitted.Value!.ReceiptCode });
         }
         Show(result);
-        return await LoadAsync(cancellationToken) ? Page() : Challenge();
+        return await LoadAsync(cancellationToken) ? Page() : this.SignInOrForbid();
     }
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, int version, CancellationToken cancellationToken)
@@ -81,7 +82,7 @@ internal sealed class DossiersModel(ServicesDbContext db, SignedInCitizens citiz
         {
             Show(result);
         }
-        return await LoadAsync(cancellationToken) ? Page() : Challenge();
+        return await LoadAsync(cancellationToken) ? Page() : this.SignInOrForbid();
     }
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Dinh.Identity.Contracts;
+using Dinh.Platform.Web;
 using Dinh.Services.Bundles;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
@@ -41,7 +42,7 @@ internal sealed class ProcedureModel(ProcedureCatalogue catalogue, SignedInCitiz
         }
         if (applicant is null)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         var typed = Request.Form.Keys.Where(k => k.StartsWith("f.", StringComparison.Ordinal))
             .ToDictionary(k => k[2..], k => (string?)Request.Form[k].FirstOrDefault(), StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Dinh.Platform.Web;
 using Dinh.Registry.Contracts;
 using Dinh.Services.Bundles;
 using Dinh.Services.Calendar;
@@ -36,7 +37,7 @@ internal sealed class DossierModel(ServicesDbContext db, OfficerJurisdictions ju
     {
         if (OfficerPrincipal.From(User) is null)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         Reason = reason;
         var services = HttpContext.RequestServices;
@@ -57,7 +58,7 @@ internal sealed class DossierModel(ServicesDbContext db, OfficerJurisdictions ju
     {
         if (OfficerPrincipal.From(User) is null)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         var status = Response.StatusCode;
         var result = (await ProcessDossier.GetAsync(Id, HttpContext, db, jurisdictions, catalogue, calendar, cancellationToken)).Result;

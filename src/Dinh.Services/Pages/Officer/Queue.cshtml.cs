@@ -1,3 +1,4 @@
+using Dinh.Platform.Web;
 using Dinh.Registry.Contracts;
 using Dinh.Services.Calendar;
 using Dinh.Services.Catalogue;
@@ -18,7 +19,7 @@ internal sealed class QueueModel(ServicesDbContext db, OfficerJurisdictions juri
     {
         if ((await ProcessDossier.QueueAsync(HttpContext, db, jurisdictions, calendar, cancellationToken)).Result is not Ok<List<QueueItem>> queue)
         {
-            return Challenge();
+            return this.SignInOrForbid();
         }
         Items = queue.Value!;
         foreach (var code in Items.Select(i => i.ProcedureCode).Distinct())
