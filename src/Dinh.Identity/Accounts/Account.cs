@@ -26,6 +26,12 @@ public enum AccountLock
 
     /// <summary>The registry recorded the citizen's death.</summary>
     Deceased = 2,
+
+    /// <summary>
+    /// The holder locked it from their own account (a lost phone, a suspected takeover; Decree 69/2024 Art. 15, the
+    /// holder's request). Only the police unlock it, after checking the holder in person.
+    /// </summary>
+    Holder = 3,
 }
 
 /// <summary>

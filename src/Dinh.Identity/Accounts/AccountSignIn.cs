@@ -224,7 +224,7 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
         }
         db.Audit(IdentityAudit.Of(actor, "account.locked", $"account:{account.Id}", reason, legalBasis, requestId,
             kind.ToString() + (account.LockEndsOn is { } ends ? $"; ends {ends:yyyy-MM-dd}" : "")));
-        if (kind == AccountLock.Police)
+        if (kind is AccountLock.Police or AccountLock.Holder)
         {
             Notices.Locked(db, account);
         }

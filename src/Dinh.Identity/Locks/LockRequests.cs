@@ -46,11 +46,11 @@ internal sealed class LockRequests(AccountsDbContext db, AccountSignIn signIn, I
         _ => false,
     };
 
-    /// <summary>What the account's state lets the police ask for: a lock when it is open, an unlock when the police locked it.</summary>
+    /// <summary>What the account's state lets the police ask for: a lock when it is open, an unlock when the police or the holder locked it.</summary>
     public static LockRequestKind? KindFor(Account account) => account.Lock switch
     {
         AccountLock.None => LockRequestKind.Lock,
-        AccountLock.Police => LockRequestKind.Unlock,
+        AccountLock.Police or AccountLock.Holder => LockRequestKind.Unlock,
         AccountLock.Deceased => null,
         _ => throw new ArgumentOutOfRangeException(nameof(account), account.Lock, null),
     };

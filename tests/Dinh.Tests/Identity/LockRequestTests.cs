@@ -258,6 +258,64 @@ public abstract class LockRequestTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task A_citizen_locks_their_own_account_with_their_password_and_only_the_police_unlock_it()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        using var browser = await AccountsDriver.SignInCitizenAsync(app, citizen);
+        using var other = await AccountsDriver.SignInCitizenAsync(app, citizen);
+
+        using (var wrong = await LockSelfAsync(browser, "not-the-password-123"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            Assert.Contains("Mật khẩu không đúng", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(AccountLock.None, (await AccountAsync(app, citizen.AccountId)).Lock);
+        using (var locked = await LockSelfAsync(browser, citizen.Password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, locked.StatusCode);
+        }
+
+        Assert.Equal(AccountLock.Holder, (await AccountAsync(app, citizen.AccountId)).Lock);
+        using (var elsewhere = await other.GetAsync(new Uri("/account", UriKind.Relative)))
+        {
+            Assert.NotEqual(HttpStatusCode.OK, elsewhere.StatusCode);
+        }
+        using (var again = app.CreateClient(cookies: new CookieContainer()))
+        using (var signIn = await AccountsDriver.PostLoginAsync(again, citizen.Number, citizen.Password))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+            Assert.Contains("Bạn đã tự khóa tài khoản này", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Contains(await AuditAsync(app, citizen.AccountId), a => a.Action == "account.locked" && a.Actor == $"account:{citizen.AccountId}");
+
+        // Unlocking is the police's, in person: an unlock request at the office, decided by the C06.
+        using var police = await AccountsDriver.SignInStaffAsync(app, RegistryDriver.PoliceHoanKiem);
+        using var c06 = await AccountsDriver.SignInStaffAsync(app, C06);
+        using (var filed = await FileAsync(police, citizen.Number, LockGround.HolderRequest, "Chủ tài khoản đến trụ sở, đã kiểm tra căn cước"))
+        {
+            Assert.Equal(HttpStatusCode.OK, filed.StatusCode);
+        }
+        var request = await OpenRequestAsync(app, citizen.AccountId);
+        Assert.Equal(LockRequestKind.Unlock, request.Kind);
+        using (var approved = await DecideAsync(c06, request.Id, "Approve"))
+        {
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        }
+        Assert.Equal(AccountLock.None, (await AccountAsync(app, citizen.AccountId)).Lock);
+        using var back = await AccountsDriver.SignInCitizenAsync(app, citizen);
+    }
+
+    private static async Task<HttpResponseMessage> LockSelfAsync(HttpClient browser, string password)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["password"] = password, ["__RequestVerificationToken"] = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account"),
+        };
+        return await browser.PostAsync(new Uri("/account?handler=LockSelf", UriKind.Relative), new FormUrlEncodedContent(form));
+    }
+
+    [Fact]
     public async Task A_sign_in_whose_holder_was_merged_into_a_record_registered_deceased_is_refused_and_locks_the_account()
     {
         var app = fixture.Require();

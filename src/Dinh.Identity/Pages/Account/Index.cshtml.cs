@@ -52,6 +52,34 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
         return LocalRedirect("/account/login");
     }
 
+    /// <summary>
+    /// The holder locks their own account at once (Decree 69/2024 Art. 15, the holder's request): every session and
+    /// token ends, an SMS tells the verified phone. The password is asked again, so that a browser left signed in cannot
+    /// lock someone out; unlocking is the police's, in person.
+    /// </summary>
+    public async Task<IActionResult> OnPostLockSelfAsync(string? password)
+    {
+        if (!await LoadAsync())
+        {
+            return Challenge();
+        }
+        if (password is null || password.Length > 1024 || !await users.CheckPasswordAsync(Me, password))
+        {
+            Error = text["SelfLock.WrongPassword"];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        if (!await signIn.LockAsync(Me, AccountLock.Holder, "holder's request from their account", $"account:{Me.Id}", "Decree 69/2024/ND-CP Art. 15",
+                HttpContext.TraceIdentifier))
+        {
+            Error = text["SelfLock.Failed"];
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Page();
+        }
+        await Oidc.AccountSessions.EndCurrentAsync(HttpContext);
+        return LocalRedirect("/account/login");
+    }
+
     public async Task<IActionResult> OnPostRevokeAppAsync(string id)
     {
         if (!await LoadAsync())

@@ -64,11 +64,15 @@ internal sealed class LoginModel(IStringLocalizer<IdentityText> text) : PageMode
     /// </summary>
     private string LockedMessage(Accounts.Account account)
     {
+        var day = (account.LockedAt ?? default).InVietnam().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (account.Lock == AccountLock.Holder)
+        {
+            return string.Format(System.Globalization.CultureInfo.CurrentCulture, text["Login.LockedHolder"], day);
+        }
         if (account.Lock != AccountLock.Police)
         {
             return text["Login.Locked"];
         }
-        var day = (account.LockedAt ?? default).InVietnam().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var message = string.Format(System.Globalization.CultureInfo.CurrentCulture, text["Login.LockedPolice"], day, account.LockReason);
         return account.LockEndsOn is { } ends
             ? message + " " + string.Format(System.Globalization.CultureInfo.CurrentCulture, text["Login.LockedUntil"],
