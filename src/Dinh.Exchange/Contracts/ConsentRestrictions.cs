@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dinh.Exchange.Contracts;
 
 /// <summary>A consent the restriction withdrew: the member and the purpose it had been given for.</summary>
-public sealed record WithdrawnConsent(string Member, string MemberIdentifier, string Purpose);
+public sealed record WithdrawnConsent(string Member, string Purpose);
 
 /// <summary>What restricting a citizen's data did: the consents withdrawn, and the members whose sharing the law itself requires.</summary>
 public sealed record RestrictionOutcome(IReadOnlyList<WithdrawnConsent> Withdrawn, IReadOnlyList<string> ContinuingUnderLaw);
@@ -31,7 +31,7 @@ public sealed class ConsentRestrictions(DbContextOptions<ExchangeDbContext> opti
         db.Database.SetDbConnection(transaction.Connection, contextOwnsConnection: false);
         await db.Database.UseTransactionAsync(transaction, cancellationToken);
 
-        var members = await db.Members.AsNoTracking().Select(m => new { m.Id, m.Name, m.Identifier, m.Status }).ToDictionaryAsync(m => m.Id, cancellationToken);
+        var members = await db.Members.AsNoTracking().Select(m => new { m.Id, m.Name, m.Status }).ToDictionaryAsync(m => m.Id, cancellationToken);
         var consents = await db.Consents.Where(c => c.CitizenId == citizenId && c.WithdrawnAt == null).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var withdrawn = new List<WithdrawnConsent>();
@@ -39,7 +39,7 @@ public sealed class ConsentRestrictions(DbContextOptions<ExchangeDbContext> opti
         {
             consent.WithdrawnAt = now;
             var member = members.GetValueOrDefault(consent.MemberId);
-            withdrawn.Add(new WithdrawnConsent(member?.Name ?? consent.MemberId.ToString(), member?.Identifier ?? "", consent.Purpose));
+            withdrawn.Add(new WithdrawnConsent(member?.Name ?? consent.MemberId.ToString(), consent.Purpose));
             db.Audit(new AuditEvent(actor, "exchange.consent.withdrawn", consent.Purpose)
             {
                 Subject = $"citizen:{citizenId}",

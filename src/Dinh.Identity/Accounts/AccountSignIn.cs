@@ -125,9 +125,11 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
     /// One more failed attempt, counted by the database itself. Identity's AccessFailedAsync writes back the count it
     /// read, guarded by the account's concurrency stamp: of several wrong guesses at one account in parallel, all but
     /// the first lost that race and went uncounted, so an attacker with many connections got many guesses per count.
-    /// As in Identity, reaching the maximum locks the account out and starts the count again.
+    /// As in Identity, reaching the maximum locks the account out and starts the count again. A wrong password typed
+    /// again in a signed-in browser counts too (<see cref="ConfirmPasswordAsync"/>, the password change): otherwise a
+    /// browser left signed in would let anyone guess the password without limit.
     /// </summary>
-    private async Task FailedAttemptAsync(Account account, CancellationToken cancellationToken)
+    internal async Task FailedAttemptAsync(Account account, CancellationToken cancellationToken)
     {
         var max = identity.Value.Lockout.MaxFailedAccessAttempts;
         var until = clock.GetUtcNow() + identity.Value.Lockout.DefaultLockoutTimeSpan;
@@ -135,6 +137,24 @@ public sealed class AccountSignIn(UserManager<Account> users, AccountsDbContext 
             .SetProperty(x => x.LockoutEnd, x => x.LockoutEnabled && x.AccessFailedCount + 1 >= max ? until : x.LockoutEnd)
             .SetProperty(x => x.AccessFailedCount, x => x.LockoutEnabled && x.AccessFailedCount + 1 >= max ? 0 : x.AccessFailedCount + 1),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// The holder's password asked again in a signed-in browser before a change that needs it (locking the account):
+    /// false when wrong (counted as a failed attempt) or while the account is locked out after failures (not checked).
+    /// </summary>
+    internal async Task<bool> ConfirmPasswordAsync(Account account, string? password, CancellationToken cancellationToken)
+    {
+        if (await users.IsLockedOutAsync(account))
+        {
+            return false;
+        }
+        if (password is { Length: > 0 and <= 1024 } && await users.CheckPasswordAsync(account, password))
+        {
+            return true;
+        }
+        await FailedAttemptAsync(account, cancellationToken);
+        return false;
     }
 
     /// <summary>Opens a session for a checked account and sets the cookie.</summary>

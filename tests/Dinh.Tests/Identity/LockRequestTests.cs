@@ -306,6 +306,37 @@ public abstract class LockRequestTests(DinhApp fixture)
         using var back = await AccountsDriver.SignInCitizenAsync(app, citizen);
     }
 
+    [Fact]
+    public async Task Wrong_passwords_typed_in_a_signed_in_browser_count_towards_the_lockout()
+    {
+        var app = fixture.Require();
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        using var browser = await AccountsDriver.SignInCitizenAsync(app, citizen);
+
+        var form = new Dictionary<string, string>
+        {
+            ["current"] = "not-the-password-123", ["password"] = "mat-khau-moi-2026-x", ["confirm"] = "mat-khau-moi-2026-x",
+            ["__RequestVerificationToken"] = await DinhApp.GetAntiforgeryTokenAsync(browser, "/account"),
+        };
+        using (var change = await browser.PostAsync(new Uri("/account?handler=Password", UriKind.Relative), new FormUrlEncodedContent(form)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, change.StatusCode);
+        }
+        Assert.Equal(1, (await AccountAsync(app, citizen.AccountId)).AccessFailedCount);
+        for (var guess = 0; guess < 4; guess++)
+        {
+            using var wrong = await LockSelfAsync(browser, $"guess-{guess}-not-it");
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        }
+
+        // Five wrong passwords: locked out for 15 minutes, and the right one is not even checked meanwhile.
+        Assert.NotNull((await AccountAsync(app, citizen.AccountId)).LockoutEnd);
+        using var right = await LockSelfAsync(browser, citizen.Password);
+        Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
+        Assert.Contains("Tài khoản tạm khóa 15 phút", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(AccountLock.None, (await AccountAsync(app, citizen.AccountId)).Lock);
+    }
+
     private static async Task<HttpResponseMessage> LockSelfAsync(HttpClient browser, string password)
     {
         var form = new Dictionary<string, string>

@@ -63,9 +63,9 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
         {
             return Challenge();
         }
-        if (password is null || password.Length > 1024 || !await users.CheckPasswordAsync(Me, password))
+        if (!await signIn.ConfirmPasswordAsync(Me, password, HttpContext.RequestAborted))
         {
-            Error = text["SelfLock.WrongPassword"];
+            Error = await users.IsLockedOutAsync(Me) ? text["Login.LockedOut"] : text["SelfLock.WrongPassword"];
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
@@ -108,10 +108,19 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
         {
             Error = text["Password.Mismatch"];
         }
+        else if (await users.IsLockedOutAsync(Me))
+        {
+            Error = text["Login.LockedOut"];
+        }
         else
         {
             var result = await users.ChangePasswordAsync(Me, current ?? "", password);
             Error = result.Succeeded ? null : PasswordErrors.Describe(result, text);
+            if (result.Errors.Any(e => e.Code == "PasswordMismatch"))
+            {
+                // A wrong current password counts towards the lockout, as at sign-in (AccountSignIn.FailedAttemptAsync).
+                await signIn.FailedAttemptAsync(Me, HttpContext.RequestAborted);
+            }
             if (result.Succeeded)
             {
                 db.Audit(IdentityAudit.Of($"account:{Me.Id}", "account.password.changed", $"account:{Me.Id}", "account owner", "Decree 69/2024", HttpContext.TraceIdentifier, null));
