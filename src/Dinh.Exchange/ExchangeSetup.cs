@@ -1,4 +1,5 @@
 using Dinh.Platform.Auditing;
+using Dinh.Identity.Contracts;
 using Dinh.Exchange.Access;
 using Dinh.Exchange.Events;
 using Dinh.Exchange.HostedRegistries;
@@ -44,7 +45,8 @@ public static class ExchangeSetup
             "Mọi lần tra cứu, xác thực và thông báo sự kiện về bạn: cơ quan nào, mục đích gì, khi nào, trường nào; quản lý sự đồng ý.",
             "Every lookup, verification and event about you: which agency, why, when and which fields; manage your consents."));
         services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/exchange", "Chia sẻ dữ liệu", "Data exchange",
-            "Thành viên, quyền truy cập, webhook và các lần gửi bị tạm dừng.", "Members, grants, webhooks and parked deliveries."));
+            "Thành viên, quyền truy cập, webhook và các lần gửi bị tạm dừng.", "Members, grants, webhooks and parked deliveries.")
+        { ShownTo = static user => user.IsInRole(StaffRoles.Administrator) });
         return services;
     }
 

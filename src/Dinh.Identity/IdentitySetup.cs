@@ -95,25 +95,34 @@ public static class IdentitySetup
 
         services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/account/register", "Đăng ký tài khoản định danh điện tử", "Register an e-ID account",
             "Tài khoản mức 1: số định danh cá nhân, họ tên, ngày sinh, số điện thoại; xác minh bằng mã gửi qua SMS.",
-            "Level 1: personal ID number, name, date of birth and phone, verified by a code sent by SMS."));
+            "Level 1: personal ID number, name, date of birth and phone, verified by a code sent by SMS.")
+        { ShownTo = static _ => false }); // whoever is signed in has an account already
         services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/account", "Tài khoản của tôi", "My account",
             "Mật khẩu, xác thực hai bước, phiên đăng nhập, lịch sử đăng nhập, ứng dụng đã kết nối.",
             "Password, two-step verification, sessions, sign-in history, connected apps."));
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid", "Định danh điện tử mức 2", "e-ID level 2",
             "Kiểm tra thẻ căn cước gắn chip và sinh trắc học, nâng tài khoản lên mức 2; đề nghị khóa, mở khóa tài khoản.",
-            "Check the chip card and biometrics, raise an account to level 2; request an account's lock or unlock."));
+            "Check the chip card and biometrics, raise an account to level 2; request an account's lock or unlock.")
+        { ShownTo = static user => OfficerPrincipal.From(user) is { } officer && RaiseToLevel2.IsPolice(officer.Role) });
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid/queue", "Yêu cầu nâng mức 2 chờ xử lý", "Level-2 applications to finish",
             "Các yêu cầu chờ kết quả sinh trắc học hoặc thẻ căn cước mới, hạn sớm nhất trước; hoàn tất hoặc từ chối có lý do.",
-            "Applications waiting for the biometric device or a new card, earliest due first; complete or refuse with a reason."));
+            "Applications waiting for the biometric device or a new card, earliest due first; complete or refuse with a reason.")
+        { ShownTo = static user => OfficerPrincipal.From(user) is { } officer && RaiseToLevel2.IsPolice(officer.Role) });
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid/locks", "Yêu cầu khóa, mở khóa tài khoản", "Lock and unlock requests",
             "Yêu cầu của công an xã, tỉnh chờ Cục C06 quyết định trong 2 ngày làm việc, hạn sớm nhất trước; phê duyệt hoặc từ chối có lý do.",
-            "Requests from commune and provincial police awaiting the C06 decision within 2 working days, earliest due first; approve or refuse with a reason."));
+            "Requests from commune and provincial police awaiting the C06 decision within 2 working days, earliest due first; approve or refuse with a reason.")
+        {
+            ShownTo = static user => OfficerPrincipal.From(user) is { } officer
+                && (Locks.LockRequests.MayFile(officer.Role, officer.Jurisdiction.Level) || Locks.LockRequests.MayDecide(officer.Role, officer.Jurisdiction.Level)),
+        });
         services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/staff", "Tài khoản cán bộ", "Staff accounts",
             "Cán bộ và quản trị viên; đặt lại xác thực hai bước khi mất thiết bị xác thực (có lý do, ghi nhật ký).",
-            "Officers and administrators; reset the second factor of one who lost their authenticator (with a reason, audited)."));
+            "Officers and administrators; reset the second factor of one who lost their authenticator (with a reason, audited).")
+        { ShownTo = static user => user.IsInRole(AccountCookie.AdministratorRole) });
         services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/clients", "Ứng dụng kết nối (OpenID Connect)", "Applications (OpenID Connect)",
             "Đăng ký ứng dụng bên thứ ba đăng nhập bằng Dinh: địa chỉ chuyển hướng, phạm vi, mức định danh tối thiểu.",
-            "Register third-party applications that log in with Dinh: redirect URIs, scopes, minimum level."));
+            "Register third-party applications that log in with Dinh: redirect URIs, scopes, minimum level.")
+        { ShownTo = static user => user.IsInRole(AccountCookie.AdministratorRole) });
         return services;
     }
 

@@ -46,12 +46,15 @@ public static class RegistrySetup
         services.AddScoped<QualityCheck>();
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/quality", "Chất lượng dữ liệu", "Data quality",
             "Danh sách phát hiện: số định danh không khớp, thiếu trường bắt buộc, nghi trùng, đã mất còn cư trú, tạm trú hết hạn, địa chỉ trên đơn vị đã giải thể.",
-            "Findings to review: inconsistent ID numbers, missing fields, duplicate candidates, deceased with residence, expired temporary residence, abolished units."));
+            "Findings to review: inconsistent ID numbers, missing fields, duplicate candidates, deceased with residence, expired temporary residence, abolished units.")
+        { ShownTo = static user => SignedInOfficer.From(user)?.May(OfficerTask.DataQuality) == true });
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/citizens", "Tra cứu công dân", "Find a citizen",
             "Tìm theo số định danh, họ tên và ngày sinh, hoặc theo xã/phường; xem hồ sơ, lịch sử thay đổi và hộ gia đình.",
-            "Search by personal ID number, by name and date of birth, or by commune; open the record, its history and household."));
+            "Search by personal ID number, by name and date of birth, or by commune; open the record, its history and household.")
+        { ShownTo = static user => SignedInOfficer.From(user) is not null });
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/citizens/birth", "Đăng ký khai sinh", "Register a birth",
-            "Tạo hồ sơ công dân và cấp số định danh cá nhân mới.", "Create the citizen record and assign a new personal ID number."));
+            "Tạo hồ sơ công dân và cấp số định danh cá nhân mới.", "Create the citizen record and assign a new personal ID number.")
+        { ShownTo = static user => SignedInOfficer.From(user)?.May(OfficerTask.CivilStatus) == true });
 
         return services;
     }

@@ -1,3 +1,4 @@
+using Dinh.Identity.Contracts;
 using Dinh.Platform.Persistence;
 using Dinh.Platform.Web;
 using Dinh.Services.Attachments;
@@ -8,6 +9,7 @@ using Dinh.Services.Dossiers;
 using Dinh.Services.Payments;
 using Dinh.Services.Persistence;
 using Dinh.Services.Processing;
+using Dinh.Registry.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -42,11 +44,14 @@ public static class ServicesSetup
             "Theo dõi trạng thái, bổ sung, rút hồ sơ và nhận kết quả.", "Follow status, supplement, withdraw and get results."));
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/dossiers", "Hồ sơ cần xử lý", "Dossiers to process",
             "Hàng đợi của cơ quan và địa bàn, hạn sớm nhất trước; tiếp nhận, yêu cầu bổ sung, từ chối, phê duyệt.",
-            "Your agency's and jurisdiction's queue, earliest deadline first; accept, request a supplement, reject, approve."));
+            "Your agency's and jurisdiction's queue, earliest deadline first; accept, request a supplement, reject, approve.")
+        { ShownTo = static user => OfficerPrincipal.From(user) is not null });
         services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/procedures", "Định nghĩa thủ tục", "Procedure definitions",
-            "Danh mục thủ tục và các phiên bản; thêm phiên bản mới (JSON, có kiểm tra).", "The catalogue and its versions; add a version (JSON, validated)."));
+            "Danh mục thủ tục và các phiên bản; thêm phiên bản mới (JSON, có kiểm tra).", "The catalogue and its versions; add a version (JSON, validated).")
+        { ShownTo = static user => user.IsInRole(StaffRoles.Administrator) });
         services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/holidays", "Ngày nghỉ lễ", "Public holidays",
-            "Bảng ngày nghỉ theo năm dùng để tính thời hạn.", "The yearly holiday table deadlines are computed with."));
+            "Bảng ngày nghỉ theo năm dùng để tính thời hạn.", "The yearly holiday table deadlines are computed with.")
+        { ShownTo = static user => user.IsInRole(StaffRoles.Administrator) });
         return services;
     }
 

@@ -215,7 +215,9 @@ public sealed class RaiseToLevel2(AccountsDbContext db, UserManager<Account> use
     public Task<Level2Application?> OpenApplicationAsync(Guid citizenId, CancellationToken cancellationToken) =>
         db.Level2Applications.FirstOrDefaultAsync(a => a.CitizenId == citizenId && a.Status == Level2ApplicationStatus.Open, cancellationToken);
 
-    public static bool IsPolice(Officer officer) => officer.Role is OfficerRole.ResidencePolice or OfficerRole.DataSteward;
+    public static bool IsPolice(Officer officer) => IsPolice(officer.Role);
+
+    public static bool IsPolice(OfficerRole role) => role is OfficerRole.ResidencePolice or OfficerRole.DataSteward;
 
     /// <summary>
     /// The offices whose applications an officer sees and finishes, by jurisdiction: a commune officer their own office;

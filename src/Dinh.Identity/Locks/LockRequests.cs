@@ -33,11 +33,15 @@ internal sealed class LockRequests(AccountsDbContext db, AccountSignIn signIn, I
     public const string LegalBasis = "Decree 69/2024/ND-CP Art. 15";
 
     /// <summary>Commune and provincial police file; the national level decides and does not file to itself.</summary>
-    public static bool MayFile(Officer officer) =>
-        officer.Role == OfficerRole.ResidencePolice && officer.JurisdictionLevel is JurisdictionLevel.Commune or JurisdictionLevel.Province;
+    public static bool MayFile(Officer officer) => MayFile(officer.Role, officer.JurisdictionLevel);
 
-    public static bool MayDecide(Officer officer) =>
-        officer.Role == OfficerRole.ResidencePolice && officer.JurisdictionLevel == JurisdictionLevel.National;
+    public static bool MayFile(OfficerRole role, JurisdictionLevel level) =>
+        role == OfficerRole.ResidencePolice && level is JurisdictionLevel.Commune or JurisdictionLevel.Province;
+
+    public static bool MayDecide(Officer officer) => MayDecide(officer.Role, officer.JurisdictionLevel);
+
+    public static bool MayDecide(OfficerRole role, JurisdictionLevel level) =>
+        role == OfficerRole.ResidencePolice && level == JurisdictionLevel.National;
 
     public static bool GroundFits(LockRequestKind kind, LockGround ground) => kind switch
     {

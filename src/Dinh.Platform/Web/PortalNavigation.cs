@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Platform.Web;
@@ -15,6 +16,16 @@ public sealed record PortalLink(PortalArea Area, string Path, string TitleVi, st
 {
     public string Title => Cultures.IsEnglish ? TitleEn : TitleVi;
     public string Description => Cultures.IsEnglish ? DescriptionEn : DescriptionVi;
+
+    /// <summary>
+    /// For a signed-in account, whether the link is listed: the page's own rule (its role and jurisdiction), so that an
+    /// officer sees only what they may open. Null: every account. A signed-out visitor sees every link (each page asks
+    /// for the sign-in it needs). The page still checks for itself; this only keeps dead ends off the list.
+    /// </summary>
+    public Func<ClaimsPrincipal, bool>? ShownTo { get; init; }
+
+    public bool IsShownTo(ClaimsPrincipal user) =>
+        user?.Identity?.IsAuthenticated != true || ShownTo is null || ShownTo(user);
 }
 
 public static class PortalNavigation

@@ -12,6 +12,9 @@ public sealed class AreaModel(IEnumerable<PortalLink> links, IStringLocalizer<Ui
     public string Lead { get; private set; } = "";
     public IReadOnlyList<PortalLink> Links { get; private set; } = [];
 
+    /// <summary>Pages of the area left off the list because the signed-in account may not open them.</summary>
+    public int Hidden { get; private set; }
+
     public void OnGet(string area)
     {
         Area = area;
@@ -23,6 +26,8 @@ public sealed class AreaModel(IEnumerable<PortalLink> links, IStringLocalizer<Ui
         };
         Title = text[title];
         Lead = text[lead];
-        Links = links.Where(l => l.Area == kind).ToList();
+        var inArea = links.Where(l => l.Area == kind).ToList();
+        Links = inArea.Where(l => l.IsShownTo(User)).ToList();
+        Hidden = inArea.Count - Links.Count;
     }
 }

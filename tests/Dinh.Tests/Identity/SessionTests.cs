@@ -44,6 +44,61 @@ public abstract class SessionTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task An_area_start_page_lists_only_the_pages_the_signed_in_account_may_open()
+    {
+        var app = fixture.Require();
+        var officerPages = new[] { "/officer/citizens", "/officer/citizens/birth", "/officer/quality", "/officer/eid", "/officer/eid/queue", "/officer/eid/locks", "/officer/dossiers" };
+        var adminPages = new[] { "/admin/staff", "/admin/clients", "/admin/exchange", "/admin/procedures", "/admin/holidays" };
+
+        // Signed out: every page is listed (each asks for the sign-in it needs), with no note.
+        using var visitor = app.CreateClient(cookies: new CookieContainer());
+        var open = await visitor.GetStringAsync(new Uri("/officer", UriKind.Relative));
+        Assert.All(officerPages, path => Assert.Contains($"href=\"{path}\"", open, StringComparison.Ordinal));
+        Assert.DoesNotContain("area-hidden", open, StringComparison.Ordinal);
+
+        // Each officer sees what their role and jurisdiction open, and a note that the rest is left off.
+        var expected = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            [Registry.RegistryDriver.CivilStatusBaDinh] = ["/officer/citizens", "/officer/citizens/birth", "/officer/dossiers"],
+            [Registry.RegistryDriver.PoliceHoanKiem] = ["/officer/citizens", "/officer/eid", "/officer/eid/queue", "/officer/eid/locks", "/officer/dossiers"],
+            [Registry.RegistryDriver.StewardNational] = ["/officer/citizens", "/officer/citizens/birth", "/officer/quality", "/officer/eid", "/officer/eid/queue", "/officer/dossiers"],
+            [LockRequestTests.C06] = ["/officer/citizens", "/officer/eid", "/officer/eid/queue", "/officer/eid/locks", "/officer/dossiers"],
+        };
+        foreach (var (login, shown) in expected)
+        {
+            using var officer = await AccountsDriver.SignInStaffAsync(app, login);
+            var page = await officer.GetStringAsync(new Uri("/officer", UriKind.Relative));
+            foreach (var path in officerPages)
+            {
+                Assert.True(page.Contains($"href=\"{path}\"", StringComparison.Ordinal) == shown.Contains(path), $"{login}: {path}");
+                // Listed means it opens: the page's own check agrees with the list.
+                if (shown.Contains(path))
+                {
+                    using var response = await officer.GetAsync(new Uri(path, UriKind.Relative));
+                    Assert.True(response.StatusCode == HttpStatusCode.OK, $"{login}: {path} answered {(int)response.StatusCode}");
+                }
+            }
+            Assert.Contains("id=\"area-hidden\"", page, StringComparison.Ordinal);
+            var admin = await officer.GetStringAsync(new Uri("/admin", UriKind.Relative));
+            Assert.All(adminPages, path => Assert.DoesNotContain($"href=\"{path}\"", admin, StringComparison.Ordinal));
+        }
+
+        // The administrator sees the administration's pages; a citizen none of the officers' pages, and no register link.
+        using var administrator = await AccountsDriver.SignInStaffAsync(app, Dinh.Identity.Seeding.DemoAccounts.AdministratorLogin);
+        var adminHome = await administrator.GetStringAsync(new Uri("/admin", UriKind.Relative));
+        Assert.All(adminPages, path => Assert.Contains($"href=\"{path}\"", adminHome, StringComparison.Ordinal));
+        Assert.DoesNotContain("area-hidden", adminHome, StringComparison.Ordinal);
+        var citizen = await CitizenAccounts.CreateAsync(app);
+        using var browser = await AccountsDriver.SignInCitizenAsync(app, citizen);
+        var officerHome = await browser.GetStringAsync(new Uri("/officer", UriKind.Relative));
+        Assert.All(officerPages, path => Assert.DoesNotContain($"href=\"{path}\"", officerHome, StringComparison.Ordinal));
+        Assert.Contains("không có quyền mở không được liệt kê", officerHome, StringComparison.Ordinal);
+        var citizenHome = await browser.GetStringAsync(new Uri("/citizen", UriKind.Relative));
+        Assert.Contains("href=\"/account\"", citizenHome, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/account/register\"", citizenHome, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sign_out_everywhere_ends_the_other_browser_on_the_same_instance_at_its_next_request()
     {
         var app = fixture.Require();
