@@ -95,8 +95,7 @@ public static class IdentitySetup
 
         services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/account/register", "Đăng ký tài khoản định danh điện tử", "Register an e-ID account",
             "Tài khoản mức 1: số định danh cá nhân, họ tên, ngày sinh, số điện thoại; xác minh bằng mã gửi qua SMS.",
-            "Level 1: personal ID number, name, date of birth and phone, verified by a code sent by SMS.")
-        { ShownTo = static _ => false }); // whoever is signed in has an account already
+            "Level 1: personal ID number, name, date of birth and phone, verified by a code sent by SMS."));
         services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/account", "Tài khoản của tôi", "My account",
             "Mật khẩu, xác thực hai bước, phiên đăng nhập, lịch sử đăng nhập, ứng dụng đã kết nối.",
             "Password, two-step verification, sessions, sign-in history, connected apps."));

@@ -83,7 +83,7 @@ public abstract class SessionTests(DinhApp fixture)
             Assert.All(adminPages, path => Assert.DoesNotContain($"href=\"{path}\"", admin, StringComparison.Ordinal));
         }
 
-        // The administrator sees the administration's pages; a citizen none of the officers' pages, and no register link.
+        // The administrator sees the administration's pages; a citizen none of the officers' pages, and all of the citizen's.
         using var administrator = await AccountsDriver.SignInStaffAsync(app, Dinh.Identity.Seeding.DemoAccounts.AdministratorLogin);
         var adminHome = await administrator.GetStringAsync(new Uri("/admin", UriKind.Relative));
         Assert.All(adminPages, path => Assert.Contains($"href=\"{path}\"", adminHome, StringComparison.Ordinal));
@@ -95,7 +95,7 @@ public abstract class SessionTests(DinhApp fixture)
         Assert.Contains("không có quyền mở không được liệt kê", officerHome, StringComparison.Ordinal);
         var citizenHome = await browser.GetStringAsync(new Uri("/citizen", UriKind.Relative));
         Assert.Contains("href=\"/account\"", citizenHome, StringComparison.Ordinal);
-        Assert.DoesNotContain("href=\"/account/register\"", citizenHome, StringComparison.Ordinal);
+        Assert.DoesNotContain("area-hidden", citizenHome, StringComparison.Ordinal);
     }
 
     [Fact]
