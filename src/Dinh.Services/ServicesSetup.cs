@@ -41,7 +41,8 @@ public static class ServicesSetup
             "Tìm thủ tục, nộp hồ sơ (dữ liệu đã có được điền sẵn), nộp liên thông khai sinh, khai tử.",
             "Find a procedure, submit a dossier (data the state holds is prefilled), interconnected birth and death procedures."));
         services.AddPortalLink(new PortalLink(PortalArea.Citizen, "/citizen/dossiers", "Hồ sơ của tôi", "My dossiers",
-            "Theo dõi trạng thái, bổ sung, rút hồ sơ và nhận kết quả.", "Follow status, supplement, withdraw and get results."));
+            "Theo dõi trạng thái, bổ sung, rút hồ sơ và nhận kết quả.", "Follow status, supplement, withdraw and get results.")
+        { ShownTo = SignedInCitizens.IsCitizenAccount });
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/dossiers", "Hồ sơ cần xử lý", "Dossiers to process",
             "Hàng đợi của cơ quan và địa bàn, hạn sớm nhất trước; tiếp nhận, yêu cầu bổ sung, từ chối, phê duyệt.",
             "Your agency's and jurisdiction's queue, earliest deadline first; accept, request a supplement, reject, approve.")

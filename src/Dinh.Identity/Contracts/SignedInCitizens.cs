@@ -37,10 +37,14 @@ public sealed class SignedInCitizens(AccountsDbContext db)
     /// <summary>The signed-in account's opaque id (any kind), for audit records; null when anonymous.</summary>
     public static Guid? AccountIdOf(ClaimsPrincipal? user) => AccountCookie.AccountId(user);
 
+    /// <summary>Whether the sign-in is a citizen's account (not staff), by its cookie alone.</summary>
+    public static bool IsCitizenAccount(ClaimsPrincipal? user) =>
+        AccountCookie.AccountId(user) is not null && user!.FindFirstValue(AccountCookie.KindClaim) == nameof(AccountKind.Citizen);
+
     /// <summary>Null for an anonymous request, a staff account, or a citizen account not linked to a registry record.</summary>
     public async Task<SignedInCitizen?> FindAsync(ClaimsPrincipal? user, CancellationToken cancellationToken)
     {
-        if (AccountCookie.AccountId(user) is not { } accountId || user!.FindFirstValue(AccountCookie.KindClaim) != nameof(AccountKind.Citizen))
+        if (!IsCitizenAccount(user) || AccountCookie.AccountId(user) is not { } accountId)
         {
             return null;
         }

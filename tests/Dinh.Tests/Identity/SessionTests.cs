@@ -81,6 +81,14 @@ public abstract class SessionTests(DinhApp fixture)
             Assert.Contains("id=\"area-hidden\"", page, StringComparison.Ordinal);
             var admin = await officer.GetStringAsync(new Uri("/admin", UriKind.Relative));
             Assert.All(adminPages, path => Assert.DoesNotContain($"href=\"{path}\"", admin, StringComparison.Ordinal));
+            // A citizen's dossiers are not a staff account's, and a procedure says so instead of offering a sign-in
+            // that would lead back to it.
+            var citizenArea = await officer.GetStringAsync(new Uri("/citizen", UriKind.Relative));
+            Assert.DoesNotContain("href=\"/citizen/dossiers\"", citizenArea, StringComparison.Ordinal);
+            Assert.Contains("id=\"area-hidden\"", citizenArea, StringComparison.Ordinal);
+            var procedure = await officer.GetStringAsync(new Uri("/citizen/services/birth-registration", UriKind.Relative));
+            Assert.Contains("id=\"not-citizen\"", procedure, StringComparison.Ordinal);
+            Assert.DoesNotContain("/account/login?returnUrl", procedure, StringComparison.Ordinal);
         }
 
         // The administrator sees the administration's pages; a citizen none of the officers' pages, and all of the citizen's.
@@ -95,6 +103,7 @@ public abstract class SessionTests(DinhApp fixture)
         Assert.Contains("không có quyền mở không được liệt kê", officerHome, StringComparison.Ordinal);
         var citizenHome = await browser.GetStringAsync(new Uri("/citizen", UriKind.Relative));
         Assert.Contains("href=\"/account\"", citizenHome, StringComparison.Ordinal);
+        Assert.Contains("href=\"/citizen/dossiers\"", citizenHome, StringComparison.Ordinal);
         Assert.DoesNotContain("area-hidden", citizenHome, StringComparison.Ordinal);
     }
 
