@@ -29,38 +29,12 @@ source "$root/.ci/postgres.sh"
 # shellcheck source=warm-up.sh
 source "$root/bench/warm-up.sh"
 
-for tool in wrk pgbench psql curl jq python3; do
-  command -v "$tool" >/dev/null || { echo "run-exchange: $tool is missing (apt-get install -y wrk postgresql postgresql-contrib curl jq python3)" >&2; exit 1; }
-done
+# shellcheck source=common.sh
+source "$root/bench/common.sh"
+bench_require run-exchange "apt-get install -y wrk postgresql postgresql-contrib curl jq python3" wrk pgbench psql curl jq python3
 
-now() { date +%s%N; }
-began=$(now)
-phase_start=$began
-phase() { local t; t=$(now); printf '  [%6.1f s] %s\n' "$(( (t - phase_start) / 1000000 ))e-3" "$1" >&2; phase_start=$t; }
-
-work=$(mktemp -d /tmp/dinh-exchange.XXXXXX)
-server_pid=
-hook_pids=()
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  for p in "${hook_pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  pg_temp_stop
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-echo "building Release…" >&2
-if [ -n "${DINH_BENCH_DINH_DLL:-}" ]; then
-  [ -f "$DINH_BENCH_DINH_DLL" ] || { echo "run-exchange: DINH_BENCH_DINH_DLL $DINH_BENCH_DINH_DLL is not a file" >&2; exit 1; }
-  dinh=(dotnet "$DINH_BENCH_DINH_DLL")
-else
-  dotnet build "$root/src/Dinh.Server/Dinh.Server.csproj" -c Release --nologo -v q >/dev/null
-  dinh=(dotnet "$root/src/Dinh.Server/bin/Release/net10.0/dinh.dll")
-fi
-dotnet build "$root/bench/Dinh.Bench/Dinh.Bench.csproj" -c Release --nologo -v q >/dev/null
-bench=(dotnet "$root/bench/Dinh.Bench/bin/Release/net10.0/Dinh.Bench.dll")
-phase "build"
+# shellcheck source=exchange-build.sh
+source "$root/bench/exchange-build.sh"
 
 # shellcheck source=exchange-setup.sh
 source "$root/bench/exchange-setup.sh"

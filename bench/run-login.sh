@@ -49,14 +49,9 @@ pg_port=${DINH_BENCH_PG_PORT:-55610}
 out=$root/bench/out
 base=http://127.0.0.1:$port
 
-for tool in dotnet curl; do
-  command -v "$tool" >/dev/null || { echo "run-login: $tool is missing" >&2; exit 1; }
-done
-
-now() { date +%s%N; }
-began=$(now)
-phase_start=$began
-phase() { local t; t=$(now); printf '  [%6.1f s] %s\n' "$(( (t - phase_start) / 1000000 ))e-3" "$1" >&2; phase_start=$t; }
+# shellcheck source=common.sh
+source "$root/bench/common.sh"
+bench_require run-login "" dotnet curl
 
 mkdir -p "$out"
 work=$(mktemp -d /tmp/dinh-login.XXXXXX)

@@ -20,14 +20,9 @@ port=${DINH_BENCH_PORT:-55493}
 # shellcheck source=../.ci/postgres.sh
 source "$root/.ci/postgres.sh"
 
-for tool in wrk pgbench pg_dump pg_restore psql curl jq; do
-  command -v "$tool" >/dev/null || { echo "run-lookup: $tool is missing (apt-get install -y wrk postgresql postgresql-contrib curl jq)" >&2; exit 1; }
-done
-
-now() { date +%s%N; }
-began=$(now)
-phase_start=$began
-phase() { local t; t=$(now); printf '  [%6.1f s] %s\n' "$(( (t - phase_start) / 1000000 ))e-3" "$1" >&2; phase_start=$t; }
+# shellcheck source=common.sh
+source "$root/bench/common.sh"
+bench_require run-lookup "apt-get install -y wrk postgresql postgresql-contrib curl jq" wrk pgbench pg_dump pg_restore psql curl jq
 
 work=$(mktemp -d /tmp/dinh-lookup.XXXXXX)
 server_pid=

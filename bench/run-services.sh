@@ -25,14 +25,9 @@ password=mat-khau-bench-2026
 # shellcheck source=../.ci/postgres.sh
 source "$root/.ci/postgres.sh"
 
-for tool in pgbench psql curl; do
-  command -v "$tool" >/dev/null || { echo "run-services: $tool is missing (apt-get install -y postgresql postgresql-contrib curl)" >&2; exit 1; }
-done
-
-now() { date +%s%N; }
-began=$(now)
-phase_start=$began
-phase() { local t; t=$(now); printf '  [%6.1f s] %s\n' "$(( (t - phase_start) / 1000000 ))e-3" "$1" >&2; phase_start=$t; }
+# shellcheck source=common.sh
+source "$root/bench/common.sh"
+bench_require run-services "apt-get install -y postgresql postgresql-contrib curl" pgbench psql curl
 
 mkdir -p "$root/bench/out"
 work=$(mktemp -d /tmp/dinh-services.XXXXXX)

@@ -21,9 +21,9 @@ slice=60
 [ "$seconds" -lt $((slice * 2)) ] && slice=$((seconds / 2))
 # shellcheck source=../.ci/postgres.sh
 source "$root/.ci/postgres.sh"
-for tool in wrk psql curl jq; do
-  command -v "$tool" >/dev/null || { echo "run-soak: $tool is missing (apt-get install -y wrk postgresql curl jq)" >&2; exit 1; }
-done
+# shellcheck source=common.sh
+source "$root/bench/common.sh"
+bench_require run-soak "apt-get install -y wrk postgresql curl jq" wrk psql curl jq
 
 work=$(mktemp -d /tmp/dinh-soak.XXXXXX)
 server_pid=

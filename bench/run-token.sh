@@ -49,14 +49,9 @@ keys=$root/bench/token/keys
 out=$root/bench/out
 lua=$root/bench/token/token.lua
 
-for tool in node npm wrk curl ss; do
-  command -v "$tool" >/dev/null || { echo "run-token: $tool is missing (apt-get install -y wrk curl iproute2 nodejs npm)" >&2; exit 1; }
-done
-
-now() { date +%s%N; }
-began=$(now)
-phase_start=$began
-phase() { local t; t=$(now); printf '  [%6.1f s] %s\n' "$(( (t - phase_start) / 1000000 ))e-3" "$1" >&2; phase_start=$t; }
+# shellcheck source=common.sh
+source "$root/bench/common.sh"
+bench_require run-token "apt-get install -y wrk curl iproute2 nodejs npm" node npm wrk curl ss
 
 mkdir -p "$out"
 work=$(mktemp -d /tmp/dinh-token.XXXXXX)

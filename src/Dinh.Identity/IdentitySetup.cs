@@ -102,18 +102,15 @@ public static class IdentitySetup
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid", "Định danh điện tử mức 2", "e-ID level 2",
             "Kiểm tra thẻ căn cước gắn chip và sinh trắc học, nâng tài khoản lên mức 2; đề nghị khóa, mở khóa tài khoản.",
             "Check the chip card and biometrics, raise an account to level 2; request an account's lock or unlock.")
-        { ShownTo = static user => OfficerPrincipal.From(user) is { } officer && RaiseToLevel2.IsPolice(officer.Role) });
+        { ShownTo = IsPoliceOfficer });
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid/queue", "Yêu cầu nâng mức 2 chờ xử lý", "Level-2 applications to finish",
             "Các yêu cầu chờ kết quả sinh trắc học hoặc thẻ căn cước mới, hạn sớm nhất trước; hoàn tất hoặc từ chối có lý do.",
             "Applications waiting for the biometric device or a new card, earliest due first; complete or refuse with a reason.")
-        { ShownTo = static user => OfficerPrincipal.From(user) is { } officer && RaiseToLevel2.IsPolice(officer.Role) });
+        { ShownTo = IsPoliceOfficer });
         services.AddPortalLink(new PortalLink(PortalArea.Officer, "/officer/eid/locks", "Yêu cầu khóa, mở khóa tài khoản", "Lock and unlock requests",
             "Yêu cầu của công an xã, tỉnh chờ Cục C06 quyết định trong 2 ngày làm việc, hạn sớm nhất trước; phê duyệt hoặc từ chối có lý do.",
             "Requests from commune and provincial police awaiting the C06 decision within 2 working days, earliest due first; approve or refuse with a reason.")
-        {
-            ShownTo = static user => OfficerPrincipal.From(user) is { } officer
-                && (Locks.LockRequests.MayFile(officer.Role, officer.Jurisdiction.Level) || Locks.LockRequests.MayDecide(officer.Role, officer.Jurisdiction.Level)),
-        });
+        { ShownTo = MayFileOrDecideLocks });
         services.AddPortalLink(new PortalLink(PortalArea.Administration, "/admin/staff", "Tài khoản cán bộ", "Staff accounts",
             "Cán bộ và quản trị viên; đặt lại xác thực hai bước khi mất thiết bị xác thực (có lý do, ghi nhật ký).",
             "Officers and administrators; reset the second factor of one who lost their authenticator (with a reason, audited).")
@@ -124,6 +121,14 @@ public static class IdentitySetup
         { ShownTo = static user => user.IsInRole(AccountCookie.AdministratorRole) });
         return services;
     }
+
+    // Which officers the officer area lists the e-ID pages to: the pages' own rules, from the sign-in's claims.
+    private static bool IsPoliceOfficer(System.Security.Claims.ClaimsPrincipal user) =>
+        OfficerPrincipal.From(user) is { } officer && RaiseToLevel2.IsPolice(officer.Role);
+
+    private static bool MayFileOrDecideLocks(System.Security.Claims.ClaimsPrincipal user) =>
+        OfficerPrincipal.From(user) is { } officer
+        && (Locks.LockRequests.MayFile(officer.Role, officer.Jurisdiction.Level) || Locks.LockRequests.MayDecide(officer.Role, officer.Jurisdiction.Level));
 
     public static IEndpointRouteBuilder MapIdentity(this IEndpointRouteBuilder endpoints)
     {
