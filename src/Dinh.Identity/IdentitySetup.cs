@@ -56,6 +56,7 @@ public static class IdentitySetup
             .AddTokenProvider<TotpSecondFactor>(TokenOptions.DefaultAuthenticatorProvider);
         services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<Account>, Argon2idPasswordHasher<Account>>());
         services.AddSingleton<UnknownLoginHash>();
+        services.AddHostedService<HugePagesAdvice>();
         services.AddAuthentication(AccountCookie.Scheme).AddCookie(AccountCookie.Scheme, AccountCookie.Configure);
         services.AddAuthorizationBuilder()
             .AddPolicy(IdentityPolicies.Administrator, p => p.AddAuthenticationSchemes(AccountCookie.Scheme).RequireRole(AccountCookie.AdministratorRole));
