@@ -25,8 +25,8 @@ public sealed class ReadAuditOptions
     /// Before taking a batch, how many times a writer lets the requests already running go first while records keep
     /// arriving (ADR 0026): each round is one turn at the back of the thread pool's queue, and the writer stops as soon
     /// as a round brings no new record. 0 (the default) takes what is waiting at once. 4 made batches ~40 % bigger
-    /// under load, but its effect on the CPU per read was within the noise of the runs that measured it, so it is off
-    /// until a quiet machine shows it pays.
+    /// under load, but on a quiet machine (docs/performance.md, 2026-11-25) it lowered throughput and did not lower the
+    /// CPU per read, so it stays off.
     /// </summary>
     public int GatherRounds { get; set; }
 }
