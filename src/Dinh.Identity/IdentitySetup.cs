@@ -77,6 +77,7 @@ public static class IdentitySetup
         services.AddHostedService(sp => sp.GetRequiredService<GuardianshipExpiry>());
         services.AddScoped<Locks.LockRequests>();
         services.AddScoped<StaffTotpReset>();
+        services.AddScoped<StaffAccounts>();
         services.AddSingleton<Locks.LockExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<Locks.LockExpiry>());
         services.AddSingleton<IBiometricVerifier, DevelopmentBiometricVerifier>();

@@ -32,6 +32,12 @@ public enum AccountLock
     /// holder's request). Only the police unlock it, after checking the holder in person.
     /// </summary>
     Holder = 3,
+
+    /// <summary>
+    /// A staff account an administrator deactivated (the person left or moved out of the service): every session and
+    /// token ended with it. An administrator reactivates it; the police have no part in it.
+    /// </summary>
+    Deactivated = 4,
 }
 
 /// <summary>

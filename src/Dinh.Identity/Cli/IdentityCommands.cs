@@ -103,10 +103,16 @@ public static class IdentityCommands
                     await Console.Error.WriteLineAsync("An officer needs --role, --jurisdiction and (unless National) --unit.");
                     return 2;
                 }
+                if (!await scope.ServiceProvider.GetRequiredService<Registry.Contracts.OfficerDirectory>().ExistsAsync(
+                        new Registry.Officers.Jurisdiction(jurisdiction, jurisdiction == Registry.Officers.JurisdictionLevel.National ? null : result.GetValue(unit)?.Trim()), ct))
+                {
+                    await Console.Error.WriteLineAsync($"No {jurisdiction} unit '{result.GetValue(unit)}' in today's structure (2025 codes: 5 digits for a commune, 2 for a province).");
+                    return 2;
+                }
                 await scope.ServiceProvider.GetRequiredService<Registry.Contracts.OfficerDirectory>().UpsertAsync(new Registry.Officers.Officer
                 {
                     Id = id, Login = result.GetValue(login)!, DisplayName = result.GetValue(name)!, Role = officerRole,
-                    JurisdictionLevel = jurisdiction, JurisdictionCode = jurisdiction == Registry.Officers.JurisdictionLevel.National ? null : result.GetValue(unit),
+                    JurisdictionLevel = jurisdiction, JurisdictionCode = jurisdiction == Registry.Officers.JurisdictionLevel.National ? null : result.GetValue(unit)!.Trim(),
                 }, ct);
             }
             var account = new Account
@@ -130,6 +136,10 @@ public static class IdentityCommands
         }, cancellationToken));
         accounts.Subcommands.Add(add);
         accounts.Subcommands.Add(ResetTotp(run));
+        foreach (var command in StaffCommands.Create(run))
+        {
+            accounts.Subcommands.Add(command);
+        }
         return accounts;
     }
 

@@ -55,7 +55,7 @@ internal sealed class LockRequests(AccountsDbContext db, AccountSignIn signIn, I
     {
         AccountLock.None => LockRequestKind.Lock,
         AccountLock.Police or AccountLock.Holder => LockRequestKind.Unlock,
-        AccountLock.Deceased => null,
+        AccountLock.Deceased or AccountLock.Deactivated => null,
         _ => throw new ArgumentOutOfRangeException(nameof(account), account.Lock, null),
     };
 

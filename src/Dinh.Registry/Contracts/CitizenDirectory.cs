@@ -1,6 +1,9 @@
+using Dinh.Platform;
+using Dinh.Platform.Auditing;
 using Dinh.Registry.Citizens;
 using Dinh.Registry.Officers;
 using Dinh.Registry.Persistence;
+using Dinh.Registry.Units;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dinh.Registry.Contracts;
@@ -87,7 +90,7 @@ public interface ICitizenLifeEvents
 }
 
 /// <summary>The registry's officer directory, kept by the identity module when it creates officers' accounts.</summary>
-public sealed class OfficerDirectory(RegistryDbContext db)
+public sealed class OfficerDirectory(RegistryDbContext db, TimeProvider clock)
 {
     public async Task UpsertAsync(Officer officer, CancellationToken cancellationToken)
     {
@@ -106,6 +109,59 @@ public sealed class OfficerDirectory(RegistryDbContext db)
 
     public Task<Officer?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Officers.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+
+    /// <summary>The directory entries of these officers (the staff page's rows), by id.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Officer>> FindAllAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? new Dictionary<Guid, Officer>()
+        : await db.Officers.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
+
+    /// <summary>
+    /// Whether a jurisdiction names a unit of today's structure at its level: a current commune, a current province,
+    /// or the whole country (no code).
+    /// </summary>
+    public Task<bool> ExistsAsync(Jurisdiction jurisdiction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jurisdiction);
+        if (jurisdiction.Level == JurisdictionLevel.National)
+        {
+            return Task.FromResult(jurisdiction.UnitCode is null);
+        }
+        var level = jurisdiction.Level switch
+        {
+            JurisdictionLevel.Commune => UnitLevel.Commune,
+            JurisdictionLevel.Province => UnitLevel.Province,
+            _ => (UnitLevel?)null,
+        };
+        if (level is null || string.IsNullOrEmpty(jurisdiction.UnitCode))
+        {
+            return Task.FromResult(false);
+        }
+        var today = VietnamTime.Today(clock);
+        return db.Units.AsNoTracking().AnyAsync(u => u.Code == jurisdiction.UnitCode && u.Level == level
+            && u.ValidFrom <= today && (u.ValidTo == null || today <= u.ValidTo), cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves an officer to another role or jurisdiction, with its audit record in the same transaction. False when there
+    /// is no such officer. Signed-in sessions still carry the old rights in their cookie: the caller ends them.
+    /// </summary>
+    public async Task<bool> AssignAsync(Guid id, OfficerRole role, Jurisdiction jurisdiction, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jurisdiction);
+        ArgumentNullException.ThrowIfNull(audit);
+        if (await db.Officers.FirstOrDefaultAsync(o => o.Id == id, cancellationToken) is not { } officer)
+        {
+            return false;
+        }
+        db.Entry(officer).CurrentValues.SetValues(new Officer
+        {
+            Id = id, Login = officer.Login, DisplayName = officer.DisplayName, Role = role,
+            JurisdictionLevel = jurisdiction.Level, JurisdictionCode = jurisdiction.UnitCode,
+        });
+        db.Audit(audit);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
 
     /// <summary>The claims a signed-in officer carries: opaque id, role and jurisdiction; never a name or an ID number.</summary>
     public static IEnumerable<System.Security.Claims.Claim> Claims(Officer officer) => SignedInOfficer.ClaimsOf(officer);

@@ -1,6 +1,11 @@
+using System.Globalization;
 using System.Net;
+using Dinh.Identity.Accounts;
 using Dinh.Identity.Seeding;
+using Dinh.Registry.Contracts;
+using Dinh.Registry.Officers;
 using Dinh.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Tests.Identity;
@@ -46,6 +51,33 @@ public static class AccountsDriver
             StaffSessions[slot] = kept;
         }
         return client;
+    }
+
+    /// <summary>
+    /// A new officer's account and directory entry (residence police of commune 00070 unless told otherwise), with
+    /// this password and a second factor: its id, login (the prefix and a unique tail) and TOTP key.
+    /// </summary>
+    public static async Task<(Guid Id, string Login, string Key)> CreateOfficerAsync(DinhApp app, string prefix, string password,
+        OfficerRole role = OfficerRole.ResidencePolice, string communeCode = "00070")
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var id = Guid.CreateVersion7();
+        var login = prefix + "." + id.ToString("N", CultureInfo.InvariantCulture)[^10..];
+        await scope.ServiceProvider.GetRequiredService<OfficerDirectory>().UpsertAsync(new Officer
+        {
+            Id = id, Login = login, DisplayName = "Cán bộ thử " + prefix, Role = role,
+            JurisdictionLevel = JurisdictionLevel.Commune, JurisdictionCode = communeCode,
+        }, CancellationToken.None);
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
+        var account = new Account
+        {
+            Id = id, UserName = login, DisplayName = "Cán bộ thử " + prefix, Kind = AccountKind.Officer, Level = AssuranceLevel.Level2,
+            CreatedAt = TimeProvider.System.GetUtcNow(), TwoFactorEnabled = true, LockoutEnabled = true,
+        };
+        Assert.True((await users.CreateAsync(account, password)).Succeeded);
+        await users.ResetAuthenticatorKeyAsync(account);
+        return (id, login, (await users.GetAuthenticatorKeyAsync(account))!);
     }
 
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string login, string password, string? code = null, string? returnUrl = null)

@@ -5,8 +5,6 @@ using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
 using Dinh.Identity.Seeding;
 using Dinh.Platform.Auditing;
-using Dinh.Registry.Contracts;
-using Dinh.Registry.Officers;
 using Dinh.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +24,7 @@ public abstract partial class TotpResetTests(DinhApp fixture)
     public async Task After_a_reset_the_officer_must_enrol_a_new_key_before_reaching_any_officer_page()
     {
         var app = fixture.Require();
-        var (officerId, login, oldKey) = await CreateOfficerAsync(app);
+        var (officerId, login, oldKey) = await AccountsDriver.CreateOfficerAsync(app, "totp", Password);
         using var before = app.CreateClient(cookies: new CookieContainer());
         using (var signIn = await AccountsDriver.PostLoginAsync(before, login, Password, await StaffCodes.NextAsync(app.ConnectionString, login, oldKey)))
         {
@@ -106,7 +104,7 @@ public abstract partial class TotpResetTests(DinhApp fixture)
     public async Task dinh_accounts_reset_totp_resets_a_staff_account_and_refuses_a_citizen()
     {
         var app = fixture.Require();
-        var (officerId, login, _) = await CreateOfficerAsync(app);
+        var (officerId, login, _) = await AccountsDriver.CreateOfficerAsync(app, "totp", Password);
         var citizen = await CitizenAccounts.CreateAsync(app);
 
         var reset = await app.RunDinhAsync("accounts", "reset-totp", "--login", login, "--reason", "Mất điện thoại, quản trị viên duy nhất");
@@ -124,27 +122,6 @@ public abstract partial class TotpResetTests(DinhApp fixture)
         using var restricted = app.CreateClient(cookies: new CookieContainer());
         using var signIn = await AccountsDriver.PostLoginAsync(restricted, login, Password);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-    }
-
-    private static async Task<(Guid Id, string Login, string Key)> CreateOfficerAsync(DinhApp app)
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        var id = Guid.CreateVersion7();
-        var login = "totp." + id.ToString("N", CultureInfo.InvariantCulture)[^10..];
-        await scope.ServiceProvider.GetRequiredService<OfficerDirectory>().UpsertAsync(new Officer
-        {
-            Id = id, Login = login, DisplayName = "Cán bộ thử đặt lại", Role = OfficerRole.ResidencePolice,
-            JurisdictionLevel = JurisdictionLevel.Commune, JurisdictionCode = "00070",
-        }, CancellationToken.None);
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
-        var account = new Account
-        {
-            Id = id, UserName = login, DisplayName = "Cán bộ thử đặt lại", Kind = AccountKind.Officer, Level = AssuranceLevel.Level2,
-            CreatedAt = TimeProvider.System.GetUtcNow(), TwoFactorEnabled = true, LockoutEnabled = true,
-        };
-        Assert.True((await users.CreateAsync(account, Password)).Succeeded);
-        await users.ResetAuthenticatorKeyAsync(account);
-        return (id, login, (await users.GetAuthenticatorKeyAsync(account))!);
     }
 
     private static async Task SetResetAtAsync(DinhApp app, Guid id, DateTimeOffset at)

@@ -67,7 +67,11 @@ internal sealed class LoginModel(IStringLocalizer<IdentityText> text) : PageMode
         var day = (account.LockedAt ?? default).InVietnam().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         if (account.Lock == AccountLock.Holder)
         {
-            return string.Format(System.Globalization.CultureInfo.CurrentCulture, text["Login.LockedHolder"], day);
+            return string.Format(System.Globalization.CultureInfo.CurrentCulture, text[account.IsStaff ? "Login.LockedHolderStaff" : "Login.LockedHolder"], day);
+        }
+        if (account.Lock == AccountLock.Deactivated)
+        {
+            return string.Format(System.Globalization.CultureInfo.CurrentCulture, text["Login.Deactivated"], day);
         }
         if (account.Lock != AccountLock.Police)
         {

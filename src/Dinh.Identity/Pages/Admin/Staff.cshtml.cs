@@ -8,15 +8,25 @@ using Microsoft.Extensions.Localization;
 
 namespace Dinh.Identity.Pages.Admin;
 
-/// <summary>Officers' and administrators' accounts; an administrator resets the second factor of one who lost their authenticator.</summary>
+/// <summary>
+/// Officers' and administrators' accounts: an administrator resets the second factor of one who lost their
+/// authenticator, moves an officer to another role or jurisdiction, and deactivates or reactivates an account
+/// (<see cref="StaffAccounts"/>). Every change takes a reason and is audited.
+/// </summary>
 [Authorize(Policy = IdentityPolicies.Administrator)]
-internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpReset reset, IStringLocalizer<IdentityText> text) : PageModel
+internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpReset reset, StaffAccounts staff, Registry.Contracts.OfficerDirectory officers,
+    IStringLocalizer<IdentityText> text) : PageModel
 {
-    public sealed record Row(Guid Id, string Login, string? Name, AccountKind Kind, bool TwoFactor);
+    public sealed record Row(Guid Id, string Login, string? Name, AccountKind Kind, bool TwoFactor, AccountLock Lock, DateTimeOffset? LockedAt,
+        string? LockReason, Registry.Officers.Officer? Officer);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public Guid? Me { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
+
+    /// <summary>The row the last change was about, so the page opens there.</summary>
+    public Guid? Focus { get; private set; }
 
     public async Task OnGetAsync() => await LoadAsync();
 
@@ -27,21 +37,66 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
             return Challenge();
         }
         var refusal = await reset.ResetAsync(id, me, reason, HttpContext.TraceIdentifier);
-        if (refusal == TotpResetRefusal.None)
+        return await AnswerAsync(id, refusal switch
         {
-            Message = text["Staff.ResetDone"];
+            TotpResetRefusal.None => StaffChangeRefusal.None,
+            TotpResetRefusal.NotStaff => StaffChangeRefusal.NotStaff,
+            TotpResetRefusal.Self => StaffChangeRefusal.Self,
+            _ => StaffChangeRefusal.ReasonRequired,
+        }, "Staff.ResetDone", "Staff.Refused.Self");
+    }
+
+    public async Task<IActionResult> OnPostDeactivateAsync(Guid id, string? reason) =>
+        AccountCookie.AccountId(User) is not { } me ? Challenge()
+        : await AnswerAsync(id, await staff.DeactivateAsync(id, me, reason, HttpContext.TraceIdentifier), "Staff.DeactivateDone", "Staff.Refused.SelfDeactivate");
+
+    public async Task<IActionResult> OnPostReactivateAsync(Guid id, string? reason) =>
+        AccountCookie.AccountId(User) is not { } me ? Challenge()
+        : await AnswerAsync(id, await staff.ReactivateAsync(id, me, reason, HttpContext.TraceIdentifier), "Staff.ReactivateDone", "Staff.Refused.Self");
+
+    public async Task<IActionResult> OnPostAssignAsync(Guid id, string? role, string? level, string? unit, string? reason)
+    {
+        if (AccountCookie.AccountId(User) is not { } me)
+        {
+            return Challenge();
+        }
+        var refusal = !Enum.TryParse<Registry.Officers.OfficerRole>(role, out var officerRole) || int.TryParse(role, out _) ? StaffChangeRefusal.RoleUnknown
+            : !Enum.TryParse<Registry.Officers.JurisdictionLevel>(level, out var jurisdiction) || int.TryParse(level, out _) ? StaffChangeRefusal.UnitUnknown
+            : await staff.AssignAsync(id, me, officerRole, jurisdiction, unit, reason, HttpContext.TraceIdentifier, HttpContext.RequestAborted);
+        return await AnswerAsync(id, refusal, "Staff.AssignDone", "Staff.Refused.NotOfficer");
+    }
+
+    /// <param name="self">The message when the change was refused as one the administrator may not make to their own account.</param>
+    private async Task<IActionResult> AnswerAsync(Guid id, StaffChangeRefusal refusal, string done, string self)
+    {
+        Focus = id;
+        if (refusal == StaffChangeRefusal.None)
+        {
+            Message = text[done];
         }
         else
         {
-            Error = text["Staff.Refused." + refusal];
-            Response.StatusCode = refusal == TotpResetRefusal.NotStaff ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
+            Error = text[refusal == StaffChangeRefusal.Self ? self : "Staff.Refused." + refusal];
+            Response.StatusCode = refusal switch
+            {
+                StaffChangeRefusal.NotStaff => StatusCodes.Status404NotFound,
+                StaffChangeRefusal.Conflict => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status400BadRequest,
+            };
         }
         await LoadAsync();
         return Page();
     }
 
-    private async Task LoadAsync() =>
-        Rows = await db.Accounts.AsNoTracking().Where(a => a.Kind == AccountKind.Officer || a.Kind == AccountKind.Administrator)
+    private async Task LoadAsync()
+    {
+        Me = AccountCookie.AccountId(User);
+        var accounts = await db.Accounts.AsNoTracking().Where(a => a.Kind == AccountKind.Officer || a.Kind == AccountKind.Administrator)
             .OrderBy(a => a.UserName).Take(500)
-            .Select(a => new Row(a.Id, a.UserName ?? "", a.DisplayName, a.Kind, a.TwoFactorEnabled)).ToListAsync(HttpContext.RequestAborted);
+            .Select(a => new { a.Id, a.UserName, a.DisplayName, a.Kind, a.TwoFactorEnabled, a.Lock, a.LockedAt, a.LockReason })
+            .ToListAsync(HttpContext.RequestAborted);
+        var directory = await officers.FindAllAsync(accounts.Where(a => a.Kind == AccountKind.Officer).Select(a => a.Id).ToList(), HttpContext.RequestAborted);
+        Rows = accounts.Select(a => new Row(a.Id, a.UserName ?? "", a.DisplayName, a.Kind, a.TwoFactorEnabled, a.Lock, a.LockedAt, a.LockReason,
+            directory.GetValueOrDefault(a.Id))).ToList();
+    }
 }

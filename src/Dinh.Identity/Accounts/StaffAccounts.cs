@@ -1,0 +1,144 @@
+using Dinh.Identity.Persistence;
+using Dinh.Registry.Contracts;
+using Dinh.Registry.Officers;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dinh.Identity.Accounts;
+
+public enum StaffChangeRefusal
+{
+    None = 0,
+    NotStaff,
+    Self,
+    ReasonRequired,
+
+    /// <summary>Deactivating the last administrator who can sign in would leave nobody to manage staff from the web.</summary>
+    LastAdministrator,
+    AlreadyDeactivated,
+    NotDeactivated,
+
+    /// <summary>Roles and jurisdictions are an officer's; an administrator has neither.</summary>
+    NotOfficer,
+    RoleUnknown,
+
+    /// <summary>The unit is not a commune (or a province) of today's structure, or a national jurisdiction named one.</summary>
+    UnitUnknown,
+    Unchanged,
+
+    /// <summary>Another change of the account won (its concurrency stamp): nothing was changed; try again.</summary>
+    Conflict,
+}
+
+/// <summary>
+/// A staff account's working life after it is created (ADR 0029): an officer moves to another role or jurisdiction,
+/// a person leaves and their account is deactivated, or comes back and it is reactivated. Each change needs a reason,
+/// is audited with it, and ends every session and token of the account at once, because a signed-in cookie carries the
+/// rights it was issued with. The account and its history stay: audit records and dossiers keep naming it.
+/// </summary>
+internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> users, AccountSignIn signIn, OfficerDirectory officers, TimeProvider clock)
+{
+    /// <summary>Staff rights are given and withdrawn so that only authorised staff reach personal data.</summary>
+    public const string LegalBasis = "Law 91/2025/QH15 (personal data protection): access by authorised staff only";
+
+    /// <param name="administratorId">The administrator at /admin/staff, who may not deactivate their own account; null for `dinh accounts deactivate`.</param>
+    public async Task<StaffChangeRefusal> DeactivateAsync(Guid accountId, Guid? administratorId, string? reason, string? requestId)
+    {
+        if (Reason(reason) is not { } why)
+        {
+            return StaffChangeRefusal.ReasonRequired;
+        }
+        if (accountId == administratorId)
+        {
+            return StaffChangeRefusal.Self;
+        }
+        if (await users.FindByIdAsync(accountId.ToString()) is not { IsStaff: true } staff)
+        {
+            return StaffChangeRefusal.NotStaff;
+        }
+        if (staff.Lock == AccountLock.Deactivated)
+        {
+            return StaffChangeRefusal.AlreadyDeactivated;
+        }
+        if (staff.Kind == AccountKind.Administrator && staff.Lock == AccountLock.None
+            && !await db.Accounts.AnyAsync(a => a.Kind == AccountKind.Administrator && a.Lock == AccountLock.None && a.Id != staff.Id))
+        {
+            return StaffChangeRefusal.LastAdministrator;
+        }
+        return await signIn.LockAsync(staff, AccountLock.Deactivated, why, Actor(administratorId), LegalBasis, requestId)
+            ? StaffChangeRefusal.None : StaffChangeRefusal.Conflict;
+    }
+
+    /// <summary>
+    /// Lifts a deactivation, or a lock the person put on their own staff account (which the police, who unlock
+    /// citizens' accounts, cannot reach). The sessions the lock ended stay ended; the person signs in again.
+    /// </summary>
+    public async Task<StaffChangeRefusal> ReactivateAsync(Guid accountId, Guid? administratorId, string? reason, string? requestId)
+    {
+        if (Reason(reason) is not { } why)
+        {
+            return StaffChangeRefusal.ReasonRequired;
+        }
+        if (await users.FindByIdAsync(accountId.ToString()) is not { IsStaff: true } staff)
+        {
+            return StaffChangeRefusal.NotStaff;
+        }
+        if (staff.Lock is not (AccountLock.Deactivated or AccountLock.Holder))
+        {
+            return StaffChangeRefusal.NotDeactivated;
+        }
+        return await signIn.UnlockAsync(staff, why, Actor(administratorId), LegalBasis, requestId)
+            ? StaffChangeRefusal.None : StaffChangeRefusal.Conflict;
+    }
+
+    /// <summary>
+    /// Gives an officer another role or jurisdiction (a unit of today's structure). The officer's sessions end, so the
+    /// new rights apply from their next sign-in; the directory entry and its audit record commit together first, so a
+    /// sign-in in between already gets the new rights.
+    /// </summary>
+    public async Task<StaffChangeRefusal> AssignAsync(Guid accountId, Guid? administratorId, OfficerRole role, JurisdictionLevel level, string? unitCode,
+        string? reason, string? requestId, CancellationToken cancellationToken)
+    {
+        if (Reason(reason) is not { } why)
+        {
+            return StaffChangeRefusal.ReasonRequired;
+        }
+        if (await users.FindByIdAsync(accountId.ToString()) is not { IsStaff: true } staff)
+        {
+            return StaffChangeRefusal.NotStaff;
+        }
+        if (staff.Kind != AccountKind.Officer || await officers.FindAsync(staff.Id, cancellationToken) is not { } before)
+        {
+            return StaffChangeRefusal.NotOfficer;
+        }
+        if (!Enum.IsDefined(role))
+        {
+            return StaffChangeRefusal.RoleUnknown;
+        }
+        var unit = unitCode?.Trim() is { Length: > 0 } code ? code : null;
+        var jurisdiction = new Jurisdiction(level, level == JurisdictionLevel.National ? null : unit);
+        if ((level == JurisdictionLevel.National && unit is not null) || !await officers.ExistsAsync(jurisdiction, cancellationToken))
+        {
+            return StaffChangeRefusal.UnitUnknown;
+        }
+        if (before.Role == role && before.Jurisdiction == jurisdiction)
+        {
+            return StaffChangeRefusal.Unchanged;
+        }
+        var audit = IdentityAudit.Of(Actor(administratorId), "account.staff.assigned", $"account:{staff.Id}", why, LegalBasis, requestId,
+            $"{Describe(before.Role, before.Jurisdiction)} -> {Describe(role, jurisdiction)}");
+        if (!await officers.AssignAsync(staff.Id, role, jurisdiction, audit, cancellationToken))
+        {
+            return StaffChangeRefusal.NotOfficer;
+        }
+        await signIn.RevokeEverywhereAsync(staff.Id, clock.GetUtcNow());
+        return StaffChangeRefusal.None;
+    }
+
+    private static string? Reason(string? reason) => reason?.Trim() is { Length: > 0 and <= 500 } why ? why : null;
+
+    private static string Actor(Guid? administratorId) => administratorId is { } admin ? $"account:{admin}" : "system:cli";
+
+    private static string Describe(OfficerRole role, Jurisdiction jurisdiction) =>
+        $"{role} {jurisdiction.Level}{(jurisdiction.UnitCode is { } code ? " " + code : "")}";
+}

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Dinh.Identity.Accounts;
+using Dinh.Identity.Persistence;
+using Dinh.Platform;
+using Dinh.Registry.Contracts;
+using Dinh.Registry.Officers;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dinh.Identity.Cli;
+
+/// <summary>
+/// `dinh accounts list-staff|assign|deactivate|reactivate`: a staff account's working life from the command line, as on
+/// /admin/staff (<see cref="StaffAccounts"/>), for the operator who has no administrator able to sign in.
+/// </summary>
+internal static class StaffCommands
+{
+    public static IEnumerable<Command> Create(VerbRunner run) => [List(run), Assign(run), Deactivate(run), Reactivate(run)];
+
+    private static Command List(VerbRunner run)
+    {
+        var list = new Command("list-staff", "List officers' and administrators' accounts: login, kind, state, role and jurisdiction.");
+        list.SetAction((_, cancellationToken) => run(async (services, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var staff = await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Accounts.AsNoTracking()
+                .Where(a => a.Kind == AccountKind.Officer || a.Kind == AccountKind.Administrator).OrderBy(a => a.UserName)
+                .Select(a => new { a.Id, a.UserName, a.Kind, a.Lock }).ToListAsync(ct);
+            var officers = await scope.ServiceProvider.GetRequiredService<OfficerDirectory>().FindAllAsync(staff.Select(a => a.Id).ToList(), ct);
+            foreach (var account in staff)
+            {
+                var assignment = officers.GetValueOrDefault(account.Id) is { } o ? $"{o.Role} {o.JurisdictionLevel} {o.JurisdictionCode}".TrimEnd() : "";
+                var state = account.Lock == AccountLock.None ? "active" : account.Lock.ToString().ToLowerInvariant();
+                Console.Out.WriteLine($"{account.UserName,-30} {account.Kind,-13} {state,-11} {assignment}");
+            }
+            return 0;
+        }, cancellationToken));
+        return list;
+    }
+
+    private static Command Assign(VerbRunner run)
+    {
+        var login = Login();
+        var role = new Option<string>("--role") { Description = "CivilStatus, ResidencePolice, DataSteward, SocialInsurance, JudicialRecords or Transport.", Required = true };
+        var level = new Option<string>("--jurisdiction") { Description = "Commune, Province or National.", Required = true };
+        var unit = new Option<string?>("--unit") { Description = "Unit code of the jurisdiction (2025 structure), unless National." };
+        var reason = Reason();
+        var assign = new Command("assign", "Give an officer another role or jurisdiction; every session of the officer ends, the new rights apply from the next sign-in.")
+            { login, role, level, unit, reason };
+        assign.SetAction((result, cancellationToken) => run(async (services, ct) =>
+        {
+            if (!Enum.TryParse<OfficerRole>(result.GetValue(role), out var officerRole) || int.TryParse(result.GetValue(role), out _)
+                || !Enum.TryParse<JurisdictionLevel>(result.GetValue(level), out var jurisdiction) || int.TryParse(result.GetValue(level), out _))
+            {
+                await Console.Error.WriteLineAsync("Refused: --role and --jurisdiction take one of the names listed in --help.");
+                return 2;
+            }
+            return await ChangeAsync(services, result.GetValue(login)!, (accounts, id) =>
+                accounts.AssignAsync(id, null, officerRole, jurisdiction, result.GetValue(unit), result.GetValue(reason), null, ct),
+                "assigned; every session ended, the new rights apply from the next sign-in");
+        }, cancellationToken));
+        return assign;
+    }
+
+    private static Command Deactivate(VerbRunner run)
+    {
+        var login = Login();
+        var reason = Reason();
+        var deactivate = new Command("deactivate", "Deactivate a staff account (the person left): every session and token ends, nobody can sign in with it; its history stays.")
+            { login, reason };
+        deactivate.SetAction((result, cancellationToken) => run((services, _) => ChangeAsync(services, result.GetValue(login)!, (accounts, id) =>
+            accounts.DeactivateAsync(id, null, result.GetValue(reason), null), "deactivated; every session and token ended"), cancellationToken));
+        return deactivate;
+    }
+
+    private static Command Reactivate(VerbRunner run)
+    {
+        var login = Login();
+        var reason = Reason();
+        var reactivate = new Command("reactivate", "Reactivate a deactivated staff account, or one its holder locked; the person signs in again.") { login, reason };
+        reactivate.SetAction((result, cancellationToken) => run((services, _) => ChangeAsync(services, result.GetValue(login)!, (accounts, id) =>
+            accounts.ReactivateAsync(id, null, result.GetValue(reason), null), "reactivated"), cancellationToken));
+        return reactivate;
+    }
+
+    private static Option<string> Login() => new("--login") { Description = "The staff account's login.", Required = true };
+
+    private static Option<string> Reason() => new("--reason") { Description = "Why (recorded in the audit trail; at most 500 characters).", Required = true };
+
+    /// <summary>Exit codes: 0 done, 1 no such staff account, 2 refused (the reason is printed), 3 a concurrent change won.</summary>
+    private static async Task<int> ChangeAsync(IServiceProvider services, string login, Func<StaffAccounts, Guid, Task<StaffChangeRefusal>> change, string done)
+    {
+        await using var scope = services.CreateAsyncScope();
+        if (await scope.ServiceProvider.GetRequiredService<UserManager<Account>>().FindByNameAsync(login) is not { IsStaff: true } account)
+        {
+            await Console.Error.WriteLineAsync($"No staff account '{login}'.");
+            return 1;
+        }
+        var refusal = await change(scope.ServiceProvider.GetRequiredService<StaffAccounts>(), account.Id);
+        switch (refusal)
+        {
+            case StaffChangeRefusal.None:
+                Console.Out.WriteLine($"'{account.UserName}' {done}.");
+                return 0;
+            case StaffChangeRefusal.Conflict:
+                await Console.Error.WriteLineAsync("The account changed meanwhile; nothing was changed. Run the command again.");
+                return 3;
+            default:
+                await Console.Error.WriteLineAsync($"Refused ({refusal}): {Explain(refusal)}");
+                return 2;
+        }
+    }
+
+    private static string Explain(StaffChangeRefusal refusal) => refusal switch
+    {
+        StaffChangeRefusal.ReasonRequired => "a reason of at most 500 characters is required.",
+        StaffChangeRefusal.LastAdministrator => "this is the last active administrator; create or reactivate another one first.",
+        StaffChangeRefusal.AlreadyDeactivated => "the account is already deactivated.",
+        StaffChangeRefusal.NotDeactivated => "the account is not deactivated.",
+        StaffChangeRefusal.NotOfficer => "only an officer has a role and a jurisdiction.",
+        StaffChangeRefusal.RoleUnknown => "unknown role.",
+        StaffChangeRefusal.UnitUnknown => "no such unit at that level in today's structure (2025 codes: 5 digits for a commune, 2 for a province, none for National).",
+        StaffChangeRefusal.Unchanged => "that is already the officer's role and jurisdiction.",
+        _ => refusal.ToString(),
+    };
+}

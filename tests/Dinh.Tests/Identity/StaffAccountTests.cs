@@ -1,0 +1,238 @@
+using System.Net;
+using Dinh.Identity.Persistence;
+using Dinh.Identity.Seeding;
+using Dinh.Platform.Auditing;
+using Dinh.Registry.Persistence;
+using Dinh.Registry.Units;
+using Dinh.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dinh.Tests.Identity;
+
+/// <summary>
+/// A staff account's working life (ADR 0029): an officer moved to another role and commune, a person who left and
+/// came back. Every change takes a reason, is audited, and signs the person out at once; the next sign-in carries the
+/// new rights, or none.
+/// </summary>
+public abstract class StaffAccountTests(DinhApp fixture)
+{
+    private const string Password = "mat-khau-can-bo-doi-2026";
+
+    [Fact]
+    public async Task An_officer_moved_to_another_role_and_commune_is_signed_out_and_signs_in_with_the_new_rights()
+    {
+        var app = fixture.Require();
+        var (officerId, login, key) = await AccountsDriver.CreateOfficerAsync(app, "move", Password);
+        var commune = await OtherCommuneAsync(app, "00070");
+        using var before = await SignInAsync(app, login, key);
+        using (var page = await before.GetAsync(new Uri("/officer/eid/queue", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
+        const string Reason = "Điều động sang bộ phận hộ tịch theo quyết định số 12/QĐ";
+        foreach (var (role, level, unit, reason) in new[]
+        {
+            ("CivilStatus", "Commune", "99999", Reason), // no such commune
+            ("CivilStatus", "Province", commune, Reason), // a commune's code as a province
+            ("CivilStatus", "National", commune, Reason), // national takes no code
+            ("Chief", "Commune", commune, Reason),
+            ("7", "Commune", commune, Reason),
+            ("CivilStatus", "Commune", commune, " "),
+            ("ResidencePolice", "Commune", "00070", Reason), // unchanged
+        })
+        {
+            using var refused = await PostAsync(admin, $"/admin/staff?handler=Assign&id={officerId}",
+                new() { ["role"] = role, ["level"] = level, ["unit"] = unit, ["reason"] = reason });
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{role} {level} {unit} '{reason}': {(int)refused.StatusCode}");
+            Assert.Contains("id=\"staff-error\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var page = await before.GetAsync(new Uri("/officer/eid", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        using (var moved = await PostAsync(admin, $"/admin/staff?handler=Assign&id={officerId}",
+            new() { ["role"] = "CivilStatus", ["level"] = "Commune", ["unit"] = $" {commune} ", ["reason"] = Reason }))
+        {
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            var html = await moved.Content.ReadAsStringAsync();
+            Assert.Contains("id=\"staff-message\"", html, StringComparison.Ordinal);
+            Assert.Contains($"<code>{commune}</code>", html, StringComparison.Ordinal);
+        }
+        using (var ended = await before.GetAsync(new Uri("/officer/eid", UriKind.Relative)))
+        {
+            Assert.StartsWith("/account/login", RedirectPath(ended), StringComparison.Ordinal);
+        }
+
+        using var after = await SignInAsync(app, login, key);
+        using (var police = await after.GetAsync(new Uri("/officer/eid/queue", UriKind.Relative)))
+        {
+            Assert.StartsWith("/account/denied", RedirectPath(police), StringComparison.Ordinal);
+        }
+        var search = await after.GetStringAsync(new Uri("/officer/citizens", UriKind.Relative));
+        Assert.Contains(commune, search, StringComparison.Ordinal);
+
+        var audit = await AuditAsync(app, officerId);
+        var record = Assert.Single(audit, a => a.Action == "account.staff.assigned");
+        Assert.Equal(Reason, record.Purpose);
+        Assert.Equal($"account:{DemoAccounts.AdministratorId}", record.Actor);
+        Assert.Equal($"ResidencePolice Commune 00070 -> CivilStatus Commune {commune}", record.Details);
+    }
+
+    [Fact]
+    public async Task A_deactivated_officer_is_signed_out_at_once_cannot_sign_in_and_signs_in_again_once_reactivated()
+    {
+        var app = fixture.Require();
+        var (officerId, login, key) = await AccountsDriver.CreateOfficerAsync(app, "left", Password);
+        using var before = await SignInAsync(app, login, key);
+        using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
+
+        using (var noReason = await PostAsync(admin, $"/admin/staff?handler=Deactivate&id={officerId}", new() { ["reason"] = "" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        }
+        using (var reactivateActive = await PostAsync(admin, $"/admin/staff?handler=Reactivate&id={officerId}", new() { ["reason"] = "thử" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, reactivateActive.StatusCode);
+        }
+        using (var page = await before.GetAsync(new Uri("/officer/eid", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+        using (var deactivated = await PostAsync(admin, $"/admin/staff?handler=Deactivate&id={officerId}", new() { ["reason"] = "Nghỉ hưu từ 01/12/2026" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
+            Assert.Contains("Nghỉ hưu từ 01/12/2026", await deactivated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var again = await PostAsync(admin, $"/admin/staff?handler=Deactivate&id={officerId}", new() { ["reason"] = "lần nữa" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        }
+        using (var ended = await before.GetAsync(new Uri("/officer/eid", UriKind.Relative)))
+        {
+            Assert.StartsWith("/account/login", RedirectPath(ended), StringComparison.Ordinal);
+        }
+        using (var refused = app.CreateClient(cookies: new CookieContainer()))
+        using (var signIn = await AccountsDriver.PostLoginAsync(refused, login, Password, await StaffCodes.NextAsync(app.ConnectionString, login, key)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+            Assert.Contains("id=\"login-error\"", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Null(signIn.Headers.Location);
+        }
+
+        using (var reactivated = await PostAsync(admin, $"/admin/staff?handler=Reactivate&id={officerId}", new() { ["reason"] = "Tiếp tục công tác theo hợp đồng" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, reactivated.StatusCode);
+        }
+        using var after = await SignInAsync(app, login, key);
+        using (var page = await after.GetAsync(new Uri("/officer/eid", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        var audit = await AuditAsync(app, officerId);
+        Assert.Contains(audit, a => a.Action == "account.locked" && a.Purpose == "Nghỉ hưu từ 01/12/2026" && a.Details == "Deactivated"
+            && a.Actor == $"account:{DemoAccounts.AdministratorId}");
+        Assert.Contains(audit, a => a.Action == "account.unlocked" && a.Purpose == "Tiếp tục công tác theo hợp đồng" && a.Details == "Deactivated");
+    }
+
+    [Fact]
+    public async Task A_staff_member_who_locked_their_own_account_is_reactivated_by_an_administrator()
+    {
+        var app = fixture.Require();
+        var (officerId, login, key) = await AccountsDriver.CreateOfficerAsync(app, "self", Password);
+        using var browser = await SignInAsync(app, login, key);
+        using (var locked = await PostAsync(browser, "/account?handler=LockSelf", new() { ["password"] = Password }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, locked.StatusCode);
+        }
+        using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
+        Assert.Contains($"id=\"state-{login}\"", await admin.GetStringAsync(new Uri("/admin/staff", UriKind.Relative)), StringComparison.Ordinal);
+        using (var reactivated = await PostAsync(admin, $"/admin/staff?handler=Reactivate&id={officerId}", new() { ["reason"] = "Đã tìm lại điện thoại" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, reactivated.StatusCode);
+        }
+        using var after = await SignInAsync(app, login, key);
+        using var page = await after.GetAsync(new Uri("/officer/eid", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task dinh_accounts_keeps_one_administrator_active_and_refuses_an_administrator_deactivating_themselves()
+    {
+        var app = fixture.Require();
+        using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
+        using (var self = await PostAsync(admin, $"/admin/staff?handler=Deactivate&id={DemoAccounts.AdministratorId}", new() { ["reason"] = "thử" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, self.StatusCode);
+        }
+
+        var second = "quantri." + Guid.NewGuid().ToString("N")[..8];
+        var created = await app.RunDinhAsync("accounts", "add-staff", "--login", second, "--name", "Quản trị thứ hai", "--kind", "administrator");
+        Assert.True(created.ExitCode == 0, created.Error);
+        var badUnit = await app.RunDinhAsync("accounts", "add-staff", "--login", second + "x", "--name", "Cán bộ", "--role", "CivilStatus",
+            "--jurisdiction", "Commune", "--unit", "12345678");
+        Assert.Equal(2, badUnit.ExitCode);
+
+        var deactivated = await app.RunDinhAsync("accounts", "deactivate", "--login", second, "--reason", "Hết nhiệm kỳ quản trị");
+        Assert.True(deactivated.ExitCode == 0, deactivated.Error);
+        var last = await app.RunDinhAsync("accounts", "deactivate", "--login", DemoAccounts.AdministratorLogin, "--reason", "thử");
+        Assert.Equal(2, last.ExitCode);
+        Assert.Contains("LastAdministrator", last.Error, StringComparison.Ordinal);
+        var unknown = await app.RunDinhAsync("accounts", "deactivate", "--login", "khong.co.ai", "--reason", "thử");
+        Assert.Equal(1, unknown.ExitCode);
+        var list = await app.RunDinhAsync("accounts", "list-staff");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains(list.Output.Split('\n'), line => line.StartsWith(second, StringComparison.Ordinal) && line.Contains("deactivated", StringComparison.Ordinal));
+        Assert.Contains(list.Output.Split('\n'), line => line.StartsWith("hotich.badinh", StringComparison.Ordinal) && line.Contains("CivilStatus Commune", StringComparison.Ordinal));
+
+        var reactivated = await app.RunDinhAsync("accounts", "reactivate", "--login", second, "--reason", "Gia hạn nhiệm kỳ");
+        Assert.True(reactivated.ExitCode == 0, reactivated.Error);
+        var assignAdmin = await app.RunDinhAsync("accounts", "assign", "--login", second, "--role", "CivilStatus", "--jurisdiction", "National", "--reason", "thử");
+        Assert.Equal(2, assignAdmin.ExitCode);
+        Assert.Contains("NotOfficer", assignAdmin.Error, StringComparison.Ordinal);
+        var retired = await app.RunDinhAsync("accounts", "deactivate", "--login", second, "--reason", "Hết nhiệm kỳ");
+        Assert.True(retired.ExitCode == 0, retired.Error);
+    }
+
+    private static async Task<HttpClient> SignInAsync(DinhApp app, string login, string key)
+    {
+        var browser = app.CreateClient(cookies: new CookieContainer());
+        using var signIn = await AccountsDriver.PostLoginAsync(browser, login, Password, await StaffCodes.NextAsync(app.ConnectionString, login, key));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        return browser;
+    }
+
+    private static string? RedirectPath(HttpResponseMessage response) =>
+        response.Headers.Location is { IsAbsoluteUri: true } absolute ? absolute.AbsolutePath : response.Headers.Location?.OriginalString;
+
+    private static async Task<string> OtherCommuneAsync(DinhApp app, string than)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var today = Dinh.Platform.VietnamTime.Today(TimeProvider.System);
+        return await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Units.AsNoTracking()
+            .Where(u => u.Level == UnitLevel.Commune && u.Code != than && u.ValidFrom <= today && u.ValidTo == null)
+            .OrderBy(u => u.Code).Select(u => u.Code).FirstAsync();
+    }
+
+    private static async Task<List<AuditRecord>> AuditAsync(DinhApp app, Guid accountId)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var subject = $"account:{accountId}";
+        return await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Set<AuditRecord>().AsNoTracking()
+            .Where(a => a.Subject == subject).ToListAsync();
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, Dictionary<string, string> form)
+    {
+        form["__RequestVerificationToken"] = await DinhApp.GetAntiforgeryTokenAsync(client, "/account");
+        return await client.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(form));
+    }
+}
+
+public sealed class StaffAccountTestsOnSqlite(SqliteApp app) : StaffAccountTests(app), IClassFixture<SqliteApp>;
+
+public sealed class StaffAccountTestsOnPostgres(PostgresApp app) : StaffAccountTests(app), IClassFixture<PostgresApp>;
