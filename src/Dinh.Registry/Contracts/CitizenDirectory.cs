@@ -115,6 +115,20 @@ public sealed class OfficerDirectory(RegistryDbContext db, TimeProvider clock)
         ids.Count == 0 ? new Dictionary<Guid, Officer>()
         : await db.Officers.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
 
+    /// <summary>Today's names of these units (communes and provinces), by code; codes no longer current are left out.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> UnitNamesAsync(IReadOnlyCollection<string> codes, CancellationToken cancellationToken)
+    {
+        if (codes.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+        var today = VietnamTime.Today(clock);
+        var units = await db.Units.AsNoTracking()
+            .Where(u => codes.Contains(u.Code) && u.Level != UnitLevel.District && u.ValidFrom <= today && (u.ValidTo == null || today <= u.ValidTo))
+            .Select(u => new { u.Code, u.Name }).ToListAsync(cancellationToken);
+        return units.DistinctBy(u => u.Code).ToDictionary(u => u.Code, u => u.Name);
+    }
+
     /// <summary>
     /// Whether a jurisdiction names a unit of today's structure at its level: a current commune, a current province,
     /// or the whole country (no code).

@@ -25,8 +25,13 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
-    /// <summary>The row the last change was about, so the page opens there.</summary>
-    public Guid? Focus { get; private set; }
+    /// <summary>The row and form of a refused change, which the page shows open with the error.</summary>
+    public (Guid Id, string Form)? Refused { get; private set; }
+
+    /// <summary>The current names of the officers' jurisdiction units, by code.</summary>
+    public IReadOnlyDictionary<string, string> UnitNames { get; private set; } = new Dictionary<string, string>();
+
+    public bool IsOpen(Guid id, string form) => Refused is { } refused && refused.Id == id && refused.Form == form;
 
     public async Task OnGetAsync() => await LoadAsync();
 
@@ -43,16 +48,16 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
             TotpResetRefusal.NotStaff => StaffChangeRefusal.NotStaff,
             TotpResetRefusal.Self => StaffChangeRefusal.Self,
             _ => StaffChangeRefusal.ReasonRequired,
-        }, "Staff.ResetDone", "Staff.Refused.Self");
+        }, "reset", "Staff.ResetDone", "Staff.Refused.Self");
     }
 
     public async Task<IActionResult> OnPostDeactivateAsync(Guid id, string? reason) =>
         AccountCookie.AccountId(User) is not { } me ? Challenge()
-        : await AnswerAsync(id, await staff.DeactivateAsync(id, me, reason, HttpContext.TraceIdentifier), "Staff.DeactivateDone", "Staff.Refused.SelfDeactivate");
+        : await AnswerAsync(id, await staff.DeactivateAsync(id, me, reason, HttpContext.TraceIdentifier), "state", "Staff.DeactivateDone", "Staff.Refused.SelfDeactivate");
 
     public async Task<IActionResult> OnPostReactivateAsync(Guid id, string? reason) =>
         AccountCookie.AccountId(User) is not { } me ? Challenge()
-        : await AnswerAsync(id, await staff.ReactivateAsync(id, me, reason, HttpContext.TraceIdentifier), "Staff.ReactivateDone", "Staff.Refused.Self");
+        : await AnswerAsync(id, await staff.ReactivateAsync(id, me, reason, HttpContext.TraceIdentifier), "state", "Staff.ReactivateDone", "Staff.Refused.Self");
 
     public async Task<IActionResult> OnPostAssignAsync(Guid id, string? role, string? level, string? unit, string? reason)
     {
@@ -63,19 +68,19 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
         var refusal = !Enum.TryParse<Registry.Officers.OfficerRole>(role, out var officerRole) || int.TryParse(role, out _) ? StaffChangeRefusal.RoleUnknown
             : !Enum.TryParse<Registry.Officers.JurisdictionLevel>(level, out var jurisdiction) || int.TryParse(level, out _) ? StaffChangeRefusal.UnitUnknown
             : await staff.AssignAsync(id, me, officerRole, jurisdiction, unit, reason, HttpContext.TraceIdentifier, HttpContext.RequestAborted);
-        return await AnswerAsync(id, refusal, "Staff.AssignDone", "Staff.Refused.NotOfficer");
+        return await AnswerAsync(id, refusal, "assign", "Staff.AssignDone", "Staff.Refused.NotOfficer");
     }
 
     /// <param name="self">The message when the change was refused as one the administrator may not make to their own account.</param>
-    private async Task<IActionResult> AnswerAsync(Guid id, StaffChangeRefusal refusal, string done, string self)
+    private async Task<IActionResult> AnswerAsync(Guid id, StaffChangeRefusal refusal, string form, string done, string self)
     {
-        Focus = id;
         if (refusal == StaffChangeRefusal.None)
         {
             Message = text[done];
         }
         else
         {
+            Refused = (id, form);
             Error = text[refusal == StaffChangeRefusal.Self ? self : "Staff.Refused." + refusal];
             Response.StatusCode = refusal switch
             {
@@ -96,6 +101,7 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
             .Select(a => new { a.Id, a.UserName, a.DisplayName, a.Kind, a.TwoFactorEnabled, a.Lock, a.LockedAt, a.LockReason })
             .ToListAsync(HttpContext.RequestAborted);
         var directory = await officers.FindAllAsync(accounts.Where(a => a.Kind == AccountKind.Officer).Select(a => a.Id).ToList(), HttpContext.RequestAborted);
+        UnitNames = await officers.UnitNamesAsync(directory.Values.Select(o => o.JurisdictionCode).OfType<string>().Distinct().ToList(), HttpContext.RequestAborted);
         Rows = accounts.Select(a => new Row(a.Id, a.UserName ?? "", a.DisplayName, a.Kind, a.TwoFactorEnabled, a.Lock, a.LockedAt, a.LockReason,
             directory.GetValueOrDefault(a.Id))).ToList();
     }

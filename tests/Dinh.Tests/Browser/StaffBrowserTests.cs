@@ -1,0 +1,68 @@
+using Dinh.Identity.Seeding;
+using Dinh.Tests.Identity;
+using Dinh.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dinh.Tests.Browser;
+
+/// <summary>
+/// An administrator on a phone: moves an officer to another commune, then deactivates the account of someone who left;
+/// the officer's own browser is signed out at its next click and cannot sign in again (ADR 0029).
+/// </summary>
+public sealed class StaffBrowserTests(BrowserApp browser) : IClassFixture<BrowserApp>
+{
+    private const string Password = "mat-khau-can-bo-trinh-duyet";
+
+    [Fact]
+    public async Task An_administrator_on_a_phone_moves_an_officer_then_deactivates_the_account_and_the_officer_is_signed_out()
+    {
+        var app = browser.App;
+        var (_, login, key) = await AccountsDriver.CreateOfficerAsync(app, "pho", Password);
+        await using var officerTab = await browser.OpenAsync(width: 390, height: 844);
+        await SignInAsync(officerTab.Page, login, Password, await StaffCodes.NextAsync(app.ConnectionString, login, key));
+        await officerTab.Page.GotoAsync("/officer/eid/queue");
+        await Expect(officerTab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Yêu cầu nâng mức 2 chờ xử lý");
+
+        await using var tab = await browser.OpenAsync(width: 390, height: 844);
+        var page = tab.Page;
+        await SignInAsync(page, DemoAccounts.AdministratorLogin, DemoAccounts.OfficerPassword,
+            await StaffCodes.NextAsync(app.ConnectionString, DemoAccounts.AdministratorLogin));
+        await page.GotoAsync("/admin/staff");
+        var row = page.Locator($"[id='staff-{login}']");
+        await Expect(row.Locator($"[id='state-{login}']")).ToContainTextAsync("đang hoạt động");
+        Assert.Equal(0, await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth"));
+
+        await row.GetByText("Thay đổi vai trò hoặc địa bàn").ClickAsync();
+        await row.GetByLabel("Vai trò").SelectOptionAsync(new SelectOptionValue { Label = "Hộ tịch" });
+        await row.GetByLabel("Mã đơn vị").FillAsync("00004");
+        await row.GetByLabel("Lý do (bắt buộc, ghi nhật ký)").First.FillAsync("Điều động về phường Ba Đình");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Lưu và đăng xuất cán bộ" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã lưu vai trò và địa bàn mới");
+        await Expect(page.Locator($"[id='assignment-{login}']")).ToContainTextAsync("Hộ tịch · Cấp xã 00004 · Phường Ba Đình");
+
+        await officerTab.Page.ReloadAsync();
+        await Expect(officerTab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đăng nhập");
+
+        await row.GetByText("Vô hiệu hóa tài khoản").ClickAsync();
+        await row.Locator($"[id^='state-reason-']").FillAsync("Nghỉ việc từ ngày 30/11/2026");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Vô hiệu hóa", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã vô hiệu hóa tài khoản");
+        await Expect(page.Locator($"[id='state-{login}']")).ToContainTextAsync("Nghỉ việc từ ngày 30/11/2026");
+
+        await SignInAsync(officerTab.Page, login, Password, await StaffCodes.NextAsync(app.ConnectionString, login, key));
+        await Expect(officerTab.Page.Locator("#login-error")).ToContainTextAsync("đã bị vô hiệu hóa");
+        Assert.Empty(tab.Errors);
+        // The refused sign-in answers 400, which the browser reports as a failed load; nothing else may fail.
+        Assert.All(officerTab.Errors, error => Assert.Contains("status of 400", error, StringComparison.Ordinal));
+    }
+
+    private static async Task SignInAsync(IPage page, string login, string password, string code)
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(login);
+        await page.GetByLabel("Mật khẩu").FillAsync(password);
+        await page.GetByLabel("Mã xác thực (nếu có)").FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
+    }
+}
