@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using Dinh.Identity.Persistence;
 using Dinh.Registry.Contracts;
 using Dinh.Registry.Officers;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Dinh.Identity.Accounts;
 
@@ -28,18 +30,103 @@ public enum StaffChangeRefusal
 
     /// <summary>Another change of the account won (its concurrency stamp): nothing was changed; try again.</summary>
     Conflict,
+
+    /// <summary>A login of 3 to 64 letters, digits and . - _ with at least one letter (all digits would look like a personal ID number).</summary>
+    LoginInvalid,
+    LoginTaken,
+    NameRequired,
+}
+
+/// <summary>A staff account just created: its generated password and TOTP key, shown once and never stored in clear.</summary>
+public sealed record NewStaffAccount(Guid Id, string Login, string Password, string TotpKey)
+{
+    public string TotpUri => $"otpauth://totp/Dinh:{Uri.EscapeDataString(Login)}?secret={TotpKey}&issuer=Dinh";
 }
 
 /// <summary>
-/// A staff account's working life after it is created (ADR 0029): an officer moves to another role or jurisdiction,
-/// a person leaves and their account is deactivated, or comes back and it is reactivated. Each change needs a reason,
-/// is audited with it, and ends every session and token of the account at once, because a signed-in cookie carries the
+/// A staff account's working life (ADR 0029): it is created, an officer moves to another role or jurisdiction,
+/// a person leaves and their account is deactivated, or comes back and it is reactivated. Each is audited; each later
+/// change needs a reason, is audited with it, and ends every session and token of the account at once, because a signed-in cookie carries the
 /// rights it was issued with. The account and its history stay: audit records and dossiers keep naming it.
 /// </summary>
 internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> users, AccountSignIn signIn, OfficerDirectory officers, TimeProvider clock)
 {
     /// <summary>Staff rights are given and withdrawn so that only authorised staff reach personal data.</summary>
     public const string LegalBasis = "Law 91/2025/QH15 (personal data protection): access by authorised staff only";
+
+    /// <summary>
+    /// Creates an officer's (with role and jurisdiction) or an administrator's account with a generated password and a
+    /// TOTP key, both returned once: the person adds the key to an authenticator app and changes the password after the
+    /// first sign-in. Audited as `account.staff.created`.
+    /// </summary>
+    public async Task<(StaffChangeRefusal Refusal, NewStaffAccount? Created)> CreateAsync(string? login, string? name, AccountKind kind, OfficerRole? role,
+        JurisdictionLevel? level, string? unitCode, Guid? administratorId, string? requestId, CancellationToken cancellationToken)
+    {
+        login = login?.Trim() ?? "";
+        name = name?.Trim();
+        if (login.Length is < 3 or > 64 || !login.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_') || !login.Any(char.IsAsciiLetter))
+        {
+            return (StaffChangeRefusal.LoginInvalid, null);
+        }
+        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        {
+            return (StaffChangeRefusal.NameRequired, null);
+        }
+        if (kind is not (AccountKind.Officer or AccountKind.Administrator))
+        {
+            return (StaffChangeRefusal.NotStaff, null);
+        }
+        Officer? officer = null;
+        var id = Guid.CreateVersion7(clock.GetUtcNow());
+        if (kind == AccountKind.Officer)
+        {
+            if (role is not { } officerRole || !Enum.IsDefined(officerRole))
+            {
+                return (StaffChangeRefusal.RoleUnknown, null);
+            }
+            var unit = unitCode?.Trim() is { Length: > 0 } code ? code : null;
+            if (level is not { } jurisdictionLevel || (jurisdictionLevel == JurisdictionLevel.National && unit is not null)
+                || !await officers.ExistsAsync(new Jurisdiction(jurisdictionLevel, unit), cancellationToken))
+            {
+                return (StaffChangeRefusal.UnitUnknown, null);
+            }
+            officer = new Officer
+            {
+                Id = id, Login = login, DisplayName = name, Role = officerRole, JurisdictionLevel = jurisdictionLevel,
+                JurisdictionCode = jurisdictionLevel == JurisdictionLevel.National ? null : unit,
+            };
+        }
+        if (await users.FindByNameAsync(login) is not null)
+        {
+            return (StaffChangeRefusal.LoginTaken, null);
+        }
+        var account = new Account
+        {
+            Id = id, UserName = login, DisplayName = name, Kind = kind, Level = AssuranceLevel.Level2, CreatedAt = clock.GetUtcNow(),
+            TwoFactorEnabled = true, LockoutEnabled = true,
+        };
+        var password = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(15));
+        // The directory entry first, in the registry's own context: a transaction of the accounts' context held open
+        // around it would lock SQLite's one writer against it. A creation that fails below leaves an entry no account
+        // has, which grants nothing (entries are found by account id).
+        if (officer is not null)
+        {
+            await officers.UpsertAsync(officer, cancellationToken);
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var created = await users.CreateAsync(account, password);
+        if (!created.Succeeded)
+        {
+            return (created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName)) ? StaffChangeRefusal.LoginTaken : StaffChangeRefusal.LoginInvalid, null);
+        }
+        await users.ResetAuthenticatorKeyAsync(account);
+        db.Audit(IdentityAudit.Of(Actor(administratorId), "account.staff.created", $"account:{id}", "staff account created", LegalBasis, requestId,
+            officer is null ? kind.ToString() : $"{kind} {Describe(officer.Role, officer.Jurisdiction)}"));
+        await db.SaveChangesAsync(cancellationToken);
+        var key = (await users.GetAuthenticatorKeyAsync(account))!;
+        await transaction.CommitAsync(cancellationToken);
+        return (StaffChangeRefusal.None, new NewStaffAccount(id, login, password, key));
+    }
 
     /// <param name="administratorId">The administrator at /admin/staff, who may not deactivate their own account; null for `dinh accounts deactivate`.</param>
     public async Task<StaffChangeRefusal> DeactivateAsync(Guid accountId, Guid? administratorId, string? reason, string? requestId)

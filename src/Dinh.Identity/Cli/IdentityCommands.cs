@@ -1,12 +1,10 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using Dinh.Identity.Accounts;
 using Dinh.Identity.Oidc;
 using Dinh.Identity.Persistence;
 using Dinh.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 
 namespace Dinh.Identity.Cli;
@@ -90,48 +88,32 @@ public static class IdentityCommands
             "the person adds the key to an authenticator app and changes the password after the first sign-in.") { login, name, kind, role, level, unit };
         add.SetAction((result, cancellationToken) => run(async (services, ct) =>
         {
-            await using var scope = services.CreateAsyncScope();
-            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Account>>();
             var isOfficer = result.GetValue(kind) != "administrator";
-            var id = Guid.CreateVersion7();
-            if (isOfficer)
+            Registry.Officers.OfficerRole? officerRole = Enum.TryParse<Registry.Officers.OfficerRole>(result.GetValue(role), out var r) && !int.TryParse(result.GetValue(role), out _) ? r : null;
+            Registry.Officers.JurisdictionLevel? jurisdiction = Enum.TryParse<Registry.Officers.JurisdictionLevel>(result.GetValue(level), out var l) && !int.TryParse(result.GetValue(level), out _) ? l : null;
+            if (isOfficer && (officerRole is null || jurisdiction is null))
             {
-                if (!Enum.TryParse<Registry.Officers.OfficerRole>(result.GetValue(role), out var officerRole)
-                    || !Enum.TryParse<Registry.Officers.JurisdictionLevel>(result.GetValue(level), out var jurisdiction)
-                    || (jurisdiction != Registry.Officers.JurisdictionLevel.National && string.IsNullOrWhiteSpace(result.GetValue(unit))))
-                {
-                    await Console.Error.WriteLineAsync("An officer needs --role, --jurisdiction and (unless National) --unit.");
-                    return 2;
-                }
-                if (!await scope.ServiceProvider.GetRequiredService<Registry.Contracts.OfficerDirectory>().ExistsAsync(
-                        new Registry.Officers.Jurisdiction(jurisdiction, jurisdiction == Registry.Officers.JurisdictionLevel.National ? null : result.GetValue(unit)?.Trim()), ct))
-                {
-                    await Console.Error.WriteLineAsync($"No {jurisdiction} unit '{result.GetValue(unit)}' in today's structure (2025 codes: 5 digits for a commune, 2 for a province).");
-                    return 2;
-                }
-                await scope.ServiceProvider.GetRequiredService<Registry.Contracts.OfficerDirectory>().UpsertAsync(new Registry.Officers.Officer
-                {
-                    Id = id, Login = result.GetValue(login)!, DisplayName = result.GetValue(name)!, Role = officerRole,
-                    JurisdictionLevel = jurisdiction, JurisdictionCode = jurisdiction == Registry.Officers.JurisdictionLevel.National ? null : result.GetValue(unit)!.Trim(),
-                }, ct);
-            }
-            var account = new Account
-            {
-                Id = id, UserName = result.GetValue(login), DisplayName = result.GetValue(name), Kind = isOfficer ? AccountKind.Officer : AccountKind.Administrator,
-                Level = AssuranceLevel.Level2, CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(), TwoFactorEnabled = true, LockoutEnabled = true,
-            };
-            var password = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(15));
-            var created = await users.CreateAsync(account, password);
-            if (!created.Succeeded)
-            {
-                await Console.Error.WriteLineAsync("Refused: " + string.Join("; ", created.Errors.Select(e => e.Description)));
+                await Console.Error.WriteLineAsync("An officer needs --role, --jurisdiction and (unless National) --unit.");
                 return 2;
             }
-            await users.ResetAuthenticatorKeyAsync(account);
-            var key = await users.GetAuthenticatorKeyAsync(account);
-            Console.Out.WriteLine($"Account '{account.UserName}' created ({account.Kind}).");
-            Console.Out.WriteLine($"Password (shown once): {password}");
-            Console.Out.WriteLine($"TOTP key (shown once): {key}   otpauth://totp/Dinh:{account.UserName}?secret={key}&issuer=Dinh");
+            await using var scope = services.CreateAsyncScope();
+            var (refusal, created) = await scope.ServiceProvider.GetRequiredService<StaffAccounts>().CreateAsync(result.GetValue(login), result.GetValue(name),
+                isOfficer ? AccountKind.Officer : AccountKind.Administrator, officerRole, jurisdiction, result.GetValue(unit), null, null, ct);
+            if (created is null)
+            {
+                await Console.Error.WriteLineAsync($"Refused ({refusal}): " + refusal switch
+                {
+                    StaffChangeRefusal.LoginInvalid => "a login of 3 to 64 letters, digits and . - _ with at least one letter.",
+                    StaffChangeRefusal.LoginTaken => "that login is taken.",
+                    StaffChangeRefusal.NameRequired => "a name of at most 200 characters is required.",
+                    StaffChangeRefusal.RoleUnknown => "unknown role.",
+                    _ => $"no {jurisdiction} unit '{result.GetValue(unit)}' in today's structure (2025 codes: 5 digits for a commune, 2 for a province, none for National).",
+                });
+                return 2;
+            }
+            Console.Out.WriteLine($"Account '{created.Login}' created ({(isOfficer ? AccountKind.Officer : AccountKind.Administrator)}).");
+            Console.Out.WriteLine($"Password (shown once): {created.Password}");
+            Console.Out.WriteLine($"TOTP key (shown once): {created.TotpKey}   {created.TotpUri}");
             return 0;
         }, cancellationToken));
         accounts.Subcommands.Add(add);

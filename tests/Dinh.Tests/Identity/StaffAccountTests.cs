@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Dinh.Identity.Persistence;
 using Dinh.Identity.Seeding;
 using Dinh.Platform.Auditing;
@@ -196,6 +197,49 @@ public abstract class StaffAccountTests(DinhApp fixture)
         Assert.Contains("NotOfficer", assignAdmin.Error, StringComparison.Ordinal);
         var retired = await app.RunDinhAsync("accounts", "deactivate", "--login", second, "--reason", "Hết nhiệm kỳ");
         Assert.True(retired.ExitCode == 0, retired.Error);
+    }
+
+    [Fact]
+    public async Task An_administrator_creates_an_officer_who_signs_in_with_the_password_and_key_shown_once()
+    {
+        var app = fixture.Require();
+        using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
+        var login = "hotich.moi" + Guid.NewGuid().ToString("N")[..6];
+        var form = new Dictionary<string, string>
+        {
+            ["login"] = login, ["name"] = "Nguyễn Thị Mới", ["kind"] = "Officer", ["role"] = "CivilStatus", ["level"] = "Commune", ["unit"] = "00070",
+        };
+        foreach (var (field, value) in new[] { ("login", "079090201001"), ("login", "a b"), ("login", DemoAccounts.AdministratorLogin), ("name", " "),
+            ("unit", "99999"), ("level", "National"), ("role", "3") })
+        {
+            using var refused = await PostAsync(admin, "/admin/staff?handler=Create", new(form) { [field] = value });
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{field}={value}: {(int)refused.StatusCode}");
+            Assert.DoesNotContain("new-staff-password", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var created = await PostAsync(admin, "/admin/staff?handler=Create", new(form));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.True(created.Headers.CacheControl?.NoStore, "the page with the password must not be stored");
+        var html = await created.Content.ReadAsStringAsync();
+        var password = WebUtility.HtmlDecode(Regex.Match(html, "id=\"new-staff-password\">([^<]+)<").Groups[1].Value);
+        var key = Regex.Match(html, "id=\"new-staff-key\">([A-Z2-7]+)<").Groups[1].Value;
+        Assert.NotEqual("", password);
+        Assert.NotEqual("", key);
+
+        using var browser = app.CreateClient(cookies: new CookieContainer());
+        using (var signIn = await AccountsDriver.PostLoginAsync(browser, login, password, await StaffCodes.NextAsync(app.ConnectionString, login, key)))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+        Assert.Contains("00070", await browser.GetStringAsync(new Uri("/officer/citizens", UriKind.Relative)), StringComparison.Ordinal);
+        using (var again = await PostAsync(admin, "/admin/staff?handler=Create", new(form)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        }
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var audit = await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Set<AuditRecord>().AsNoTracking()
+            .Where(a => a.Action == "account.staff.created" && a.Actor == $"account:{DemoAccounts.AdministratorId}").ToListAsync();
+        Assert.Contains(audit, a => a.Details == "Officer CivilStatus Commune 00070");
     }
 
     private static async Task<HttpClient> SignInAsync(DinhApp app, string login, string key)

@@ -33,7 +33,26 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
 
     public bool IsOpen(Guid id, string form) => Refused is { } refused && refused.Id == id && refused.Form == form;
 
+    /// <summary>The account just created, with its password and TOTP key: shown in this one response only.</summary>
+    public NewStaffAccount? Created { get; private set; }
+
     public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostCreateAsync(string? login, string? name, string? kind, string? role, string? level, string? unit)
+    {
+        if (AccountCookie.AccountId(User) is not { } me)
+        {
+            return Challenge();
+        }
+        var administrator = kind == "Administrator";
+        var (refusal, created) = await staff.CreateAsync(login, name, administrator ? AccountKind.Administrator : AccountKind.Officer,
+            Parse<Registry.Officers.OfficerRole>(role), Parse<Registry.Officers.JurisdictionLevel>(level), unit, me, HttpContext.TraceIdentifier,
+            HttpContext.RequestAborted);
+        Created = created;
+        // The password and the key are in this page: no cache, no proxy may keep it.
+        Response.Headers.CacheControl = "no-store";
+        return await AnswerAsync(Guid.Empty, refusal, "create", "Staff.CreateDone", "Staff.Refused.Self");
+    }
 
     public async Task<IActionResult> OnPostResetAsync(Guid id, string? reason)
     {
@@ -65,11 +84,15 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
         {
             return Challenge();
         }
-        var refusal = !Enum.TryParse<Registry.Officers.OfficerRole>(role, out var officerRole) || int.TryParse(role, out _) ? StaffChangeRefusal.RoleUnknown
-            : !Enum.TryParse<Registry.Officers.JurisdictionLevel>(level, out var jurisdiction) || int.TryParse(level, out _) ? StaffChangeRefusal.UnitUnknown
+        var refusal = Parse<Registry.Officers.OfficerRole>(role) is not { } officerRole ? StaffChangeRefusal.RoleUnknown
+            : Parse<Registry.Officers.JurisdictionLevel>(level) is not { } jurisdiction ? StaffChangeRefusal.UnitUnknown
             : await staff.AssignAsync(id, me, officerRole, jurisdiction, unit, reason, HttpContext.TraceIdentifier, HttpContext.RequestAborted);
         return await AnswerAsync(id, refusal, "assign", "Staff.AssignDone", "Staff.Refused.NotOfficer");
     }
+
+    /// <summary>A value of the enum by its name only (a number would pass <see cref="Enum.TryParse{TEnum}(string?, out TEnum)"/>).</summary>
+    private static T? Parse<T>(string? value) where T : struct, Enum =>
+        Enum.TryParse<T>(value, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _) ? parsed : null;
 
     /// <param name="self">The message when the change was refused as one the administrator may not make to their own account.</param>
     private async Task<IActionResult> AnswerAsync(Guid id, StaffChangeRefusal refusal, string form, string done, string self)
