@@ -99,7 +99,8 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
     {
         if (refusal == StaffChangeRefusal.None)
         {
-            Message = text[done];
+            // A new account's own panel says it all.
+            Message = Created is null ? text[done].Value : null;
         }
         else
         {
