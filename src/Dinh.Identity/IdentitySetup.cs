@@ -71,6 +71,7 @@ public static class IdentitySetup
         services.AddScoped<Dinh.Identity.Contracts.SignedInCitizens>();
         services.AddScoped<ClientRegistration>();
         services.AddScoped<Contracts.SystemClients>();
+        services.AddScoped<Contracts.StaffStatus>();
         services.AddScoped<AccountsFollowRegistry>();
         services.AddScoped<ICitizenLifeEvents>(sp => sp.GetRequiredService<AccountsFollowRegistry>());
         services.AddSingleton<GuardianshipExpiry>();

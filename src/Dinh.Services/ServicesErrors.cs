@@ -51,12 +51,15 @@ internal static class ServicesErrors
         "Hồ sơ chưa nộp lệ phí nên chưa thể phê duyệt.", "The fee has not been paid, so the dossier cannot be approved.");
     public static readonly ErrorDefinition NoResult = new("DINH-SVC-0019", 404, "No result document",
         "Hồ sơ chưa có kết quả (chưa được phê duyệt).", "The dossier has no result yet (it is not approved).");
+    public static readonly ErrorDefinition ClaimantCanAct = new("DINH-SVC-0020", 409, "The claimant can still act",
+        "Cán bộ đang xử lý hồ sơ vẫn còn hoạt động và đúng lĩnh vực, địa bàn; đề nghị người đó trả lại hồ sơ.",
+        "The officer who claimed this dossier is active and still covers it; ask them to release it.");
 
     public static readonly IReadOnlyList<ErrorDefinition> All =
     [
         Invalid, CitizenSignInRequired, DossierNotFound, StaleVersion, WrongState, ClaimedByAnother, OfficerSignInRequired,
         OutsideJurisdiction, ProcedureNotFound, RegistryRefused, AdministratorRequired, IdempotencyConflict, NoHousehold, AttachmentTooLarge,
-        AttachmentType, AttachmentInfected, PaymentForged, FeeNotPaid, NoResult,
+        AttachmentType, AttachmentInfected, PaymentForged, FeeNotPaid, NoResult, ClaimantCanAct,
     ];
 
     public static ProblemHttpResult Problem(ErrorDefinition error, string? detail = null, IDictionary<string, object?>? extra = null)

@@ -98,6 +98,38 @@ internal sealed class Dossier
         return TransitionRefusal.None;
     }
 
+    /// <summary>The officer who claimed the dossier gives it back to the queue, for a colleague to take.</summary>
+    public TransitionRefusal Release(Guid officerId, DateTimeOffset now)
+    {
+        if (Status is not (DossierStatus.Submitted or DossierStatus.InReview or DossierStatus.SupplementRequested) || ClaimedBy is null)
+        {
+            return TransitionRefusal.WrongState;
+        }
+        if (ClaimedBy != officerId)
+        {
+            return TransitionRefusal.ClaimedByAnother;
+        }
+        ClaimedBy = null;
+        Record(Status, "released", now, $"officer:{officerId}", null);
+        return TransitionRefusal.None;
+    }
+
+    /// <summary>
+    /// An officer takes over a dossier another officer claimed and can no longer act on (deactivated, locked, or moved to
+    /// another role or jurisdiction): the caller establishes that. The previous claimant goes to the audit record, not
+    /// to the history the citizen reads.
+    /// </summary>
+    public TransitionRefusal TakeOver(Guid officerId, DateTimeOffset now)
+    {
+        if (Status is not (DossierStatus.Submitted or DossierStatus.InReview or DossierStatus.SupplementRequested) || ClaimedBy is null || ClaimedBy == officerId)
+        {
+            return TransitionRefusal.WrongState;
+        }
+        ClaimedBy = officerId;
+        Record(Status, "taken-over", now, $"officer:{officerId}", null);
+        return TransitionRefusal.None;
+    }
+
     /// <summary>Received as complete: the dossier is under review by this officer.</summary>
     public TransitionRefusal Accept(Guid officerId, DateTimeOffset now) =>
         Decide(officerId, now, [DossierStatus.Submitted], DossierStatus.InReview, "accepted", null);

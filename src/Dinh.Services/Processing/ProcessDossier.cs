@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dinh.Services.Processing;
 
@@ -33,8 +34,9 @@ internal static class ProcessDossier
     {
         api.MapGet("/officer/queue", QueueAsync).WithName("OfficerQueue").WithSummary("Open dossiers of my agency and jurisdiction, earliest deadline first.");
         api.MapGet("/officer/dossiers/{id:guid}", GetAsync).WithName("OfficerDossier").WithSummary("A dossier in my agency and jurisdiction.");
-        api.MapPost("/officer/dossiers/{id:guid}/{action:regex(^(claim|accept|supplement|reject|approve)$)}", DecideAsync).WithName("DecideDossier")
-            .WithSummary("Claim, accept, request a supplement, reject (with reason) or approve a dossier.")
+        api.MapPost("/officer/dossiers/{id:guid}/{action:regex(^(claim|release|take-over|accept|supplement|reject|approve)$)}", DecideAsync).WithName("DecideDossier")
+            .WithSummary("Claim, release (the claimant gives it back), take over (from a claimant deactivated, locked or moved), accept, "
+                + "request a supplement, reject (with reason) or approve a dossier.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
@@ -117,10 +119,24 @@ internal static class ProcessDossier
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         TransitionRefusal refusal;
+        Guid? previousClaimant = null;
         switch (action)
         {
             case "claim":
                 refusal = dossier.Claim(officer!.Id, now);
+                break;
+            case "release":
+                refusal = dossier.Release(officer!.Id, now);
+                break;
+            case "take-over":
+                previousClaimant = dossier.ClaimedBy;
+                if (previousClaimant is { } claimant && claimant != officer!.Id
+                    && await ClaimantCanActAsync(claimant, dossier.Role, dossier.UnitCode, http.RequestServices, jurisdictions, cancellationToken))
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return ServicesErrors.Problem(ServicesErrors.ClaimantCanAct);
+                }
+                refusal = dossier.TakeOver(officer!.Id, now);
                 break;
             case "accept":
                 refusal = dossier.Accept(officer!.Id, now);
@@ -166,9 +182,11 @@ internal static class ProcessDossier
         db.Audit(new AuditEvent(officer!.Actor, $"services.dossier.{action}", "Giải quyết hồ sơ dịch vụ công")
         {
             Subject = $"citizen:{dossier.ApplicantCitizenId}", LegalBasis = spec.LegalBasis, RequestId = http.TraceIdentifier,
-            Details = System.Text.Json.JsonSerializer.Serialize(new { dossier = dossier.Id, dossier.ReceiptCode, status = dossier.Status.ToString() }),
+            Details = previousClaimant is { } previous
+                ? System.Text.Json.JsonSerializer.Serialize(new { dossier = dossier.Id, dossier.ReceiptCode, status = dossier.Status.ToString(), from = $"officer:{previous}" })
+                : System.Text.Json.JsonSerializer.Serialize(new { dossier = dossier.Id, dossier.ReceiptCode, status = dossier.Status.ToString() }),
         });
-        if (action != "claim")
+        if (action is not ("claim" or "release" or "take-over"))
         {
             await notices.QueueAsync(db, dossier.ApplicantAccountId, dossier.ReceiptCode, DossierNotices.StatusText(dossier.Status), cancellationToken);
         }
@@ -189,6 +207,22 @@ internal static class ProcessDossier
         }
         signal.Notify();
         return TypedResults.Ok(DossierView.Of(dossier, spec, calendar.Today));
+    }
+
+    /// <summary>
+    /// Whether the officer who claimed a dossier can still act on it: their account is active (not deactivated or locked)
+    /// and their current role and jurisdiction still cover the dossier. While they can, nobody else takes it over.
+    /// </summary>
+    internal static async Task<bool> ClaimantCanActAsync(Guid claimant, Registry.Officers.OfficerRole role, string unitCode, IServiceProvider services,
+        OfficerJurisdictions jurisdictions, CancellationToken cancellationToken)
+    {
+        if (!await services.GetRequiredService<Identity.Contracts.StaffStatus>().IsActiveAsync(claimant, cancellationToken)
+            || await services.GetRequiredService<OfficerDirectory>().FindAsync(claimant, cancellationToken) is not { } entry)
+        {
+            return false;
+        }
+        var principal = new OfficerPrincipal(entry.Id, entry.Role, entry.Jurisdiction);
+        return entry.Role == role && await jurisdictions.CoversAsync(principal, unitCode, cancellationToken);
     }
 
     /// <summary>The dossier if this officer's agency and jurisdiction cover it; else 404, or 403 with the refusal audited.</summary>

@@ -31,6 +31,9 @@ internal sealed class DossierModel(ServicesDbContext db, OfficerJurisdictions ju
     /// <summary>For a data-subject correction request: the registry's correction page for the applicant, with the dossier as legal basis.</summary>
     public string? CorrectionPath { get; private set; }
 
+    /// <summary>Who holds the dossier, as this officer sees it.</summary>
+    public ClaimState Claim { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(string? decision, int? version, string? reason, CancellationToken cancellationToken)
@@ -41,7 +44,7 @@ internal sealed class DossierModel(ServicesDbContext db, OfficerJurisdictions ju
         }
         Reason = reason;
         var services = HttpContext.RequestServices;
-        var action = decision is "accept" or "approve" or "supplement" or "reject" ? decision : "claim";
+        var action = decision is "accept" or "approve" or "supplement" or "reject" or "release" or "take-over" ? decision : "claim";
         var result = (await ProcessDossier.DecideAsync(Id, action, new DecisionRequest(version, reason), HttpContext, db, jurisdictions, catalogue, calendar,
             services.GetRequiredService<RegistryEffects>(), services.GetRequiredService<DossierNotices>(), services.GetRequiredService<BundleSignal>(),
             services.GetRequiredService<TimeProvider>(), cancellationToken)).Result;
@@ -65,6 +68,11 @@ internal sealed class DossierModel(ServicesDbContext db, OfficerJurisdictions ju
         if (result is Ok<DossierView> ok)
         {
             Dossier = ok.Value;
+            Claim = Dossier!.ClaimedBy is not { } claimant ? ClaimState.Nobody
+                : claimant == OfficerPrincipal.From(User)!.Id ? ClaimState.Me
+                : await ProcessDossier.ClaimantCanActAsync(claimant, Enum.Parse<Registry.Officers.OfficerRole>(Dossier.Agency), Dossier.UnitCode,
+                    HttpContext.RequestServices, jurisdictions, cancellationToken) ? ClaimState.Colleague
+                : ClaimState.Gone;
             var spec = await catalogue.VersionAsync(Dossier!.ProcedureCode, Dossier.ProcedureVersion, cancellationToken);
             foreach (var field in spec?.Fields ?? [])
             {
@@ -86,4 +94,13 @@ internal sealed class DossierModel(ServicesDbContext db, OfficerJurisdictions ju
         }
         return Page();
     }
+}
+
+/// <summary>Nobody has claimed the dossier; this officer has; a colleague who can act on it has; or one who no longer can.</summary>
+internal enum ClaimState
+{
+    Nobody,
+    Me,
+    Colleague,
+    Gone,
 }
