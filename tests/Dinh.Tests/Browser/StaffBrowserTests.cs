@@ -25,7 +25,7 @@ public sealed class StaffBrowserTests(BrowserApp browser) : IClassFixture<Browse
         // A new police officer of Hoàn Kiếm: the password and key are shown once, and the officer signs in with them.
         var login = "congan.moi" + Guid.NewGuid().ToString("N")[..6];
         await page.GetByText("Thêm tài khoản cán bộ").ClickAsync();
-        await page.GetByLabel("Tên đăng nhập").FillAsync(login);
+        await page.GetByLabel("Tên đăng nhập", new() { Exact = true }).FillAsync(login);
         await page.GetByLabel("Tên hiển thị với đồng nghiệp").FillAsync("Trần Văn Mới");
         await page.Locator("#new-role").SelectOptionAsync(new SelectOptionValue { Label = "Công an cư trú" });
         await page.Locator("#new-unit").FillAsync("00070");

@@ -242,6 +242,37 @@ public abstract class StaffAccountTests(DinhApp fixture)
         Assert.Contains(audit, a => a.Details == "Officer CivilStatus Commune 00070");
     }
 
+    [Fact]
+    public async Task The_staff_list_is_searched_by_login_or_name_and_filtered_by_state()
+    {
+        var app = fixture.Require();
+        var prefix = "tim" + Guid.NewGuid().ToString("N")[..5];
+        var officers = new List<(Guid Id, string Login, string Key)>();
+        for (var i = 0; i < 3; i++)
+        {
+            officers.Add(await AccountsDriver.CreateOfficerAsync(app, prefix, Password));
+        }
+        using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
+        using (var deactivated = await PostAsync(admin, $"/admin/staff?handler=Deactivate&id={officers[0].Id}", new() { ["reason"] = "Chuyển công tác" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
+            var html = await deactivated.Content.ReadAsStringAsync();
+            Assert.Contains($"id=\"staff-{officers[0].Login}\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain($"id=\"staff-{officers[1].Login}\"", html, StringComparison.Ordinal);
+        }
+
+        var all = await admin.GetStringAsync(new Uri($"/admin/staff?q={prefix.ToUpperInvariant()}", UriKind.Relative));
+        Assert.All(officers, o => Assert.Contains($"id=\"staff-{o.Login}\"", all, StringComparison.Ordinal));
+        Assert.DoesNotContain("id=\"staff-quantri\"", all, StringComparison.Ordinal);
+        var byName = await admin.GetStringAsync(new Uri($"/admin/staff?q={Uri.EscapeDataString("Cán bộ thử " + prefix)}", UriKind.Relative));
+        Assert.Equal(3, Regex.Count(byName, $"id=\"staff-{prefix}\\."));
+        var active = await admin.GetStringAsync(new Uri($"/admin/staff?q={prefix}&state=active", UriKind.Relative));
+        Assert.DoesNotContain($"id=\"staff-{officers[0].Login}\"", active, StringComparison.Ordinal);
+        Assert.Contains($"id=\"staff-{officers[1].Login}\"", active, StringComparison.Ordinal);
+        var gone = await admin.GetStringAsync(new Uri($"/admin/staff?q={prefix}&state=deactivated&page=99", UriKind.Relative));
+        Assert.Equal(1, Regex.Count(gone, $"id=\"staff-{prefix}\\."));
+    }
+
     private static async Task<HttpClient> SignInAsync(DinhApp app, string login, string key)
     {
         var browser = app.CreateClient(cookies: new CookieContainer());

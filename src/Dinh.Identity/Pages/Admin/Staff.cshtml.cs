@@ -20,7 +20,31 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
     public sealed record Row(Guid Id, string Login, string? Name, AccountKind Kind, bool TwoFactor, AccountLock Lock, DateTimeOffset? LockedAt,
         string? LockReason, Registry.Officers.Officer? Officer);
 
+    public const int PageSize = 50;
+
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+
+    /// <summary>Part of a login or of a name; the list shows the accounts that contain it.</summary>
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Query { get; set; }
+
+    /// <summary>active, deactivated, or empty for every account.</summary>
+    [BindProperty(SupportsGet = true, Name = "state")]
+    public string? State { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    public int Total { get; private set; }
+
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    public string PageLink(int page) => "/admin/staff?" + string.Join("&", new[]
+    {
+        Query is { Length: > 0 } q ? "q=" + Uri.EscapeDataString(q) : null,
+        State is "active" or "deactivated" ? "state=" + State : null,
+        "page=" + page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }.OfType<string>());
     public Guid? Me { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
@@ -113,6 +137,12 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
                 _ => StatusCodes.Status400BadRequest,
             };
         }
+        // The list then shows the account the change was about, wherever it was in the list.
+        var changed = Created?.Id ?? id;
+        Query = await db.Accounts.AsNoTracking().Where(a => a.Id == changed && (a.Kind == AccountKind.Officer || a.Kind == AccountKind.Administrator))
+            .Select(a => a.UserName).FirstOrDefaultAsync(HttpContext.RequestAborted) ?? Query;
+        State = null;
+        PageNumber = 1;
         await LoadAsync();
         return Page();
     }
@@ -120,8 +150,21 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
     private async Task LoadAsync()
     {
         Me = AccountCookie.AccountId(User);
-        var accounts = await db.Accounts.AsNoTracking().Where(a => a.Kind == AccountKind.Officer || a.Kind == AccountKind.Administrator)
-            .OrderBy(a => a.UserName).Take(500)
+        var query = db.Accounts.AsNoTracking().Where(a => a.Kind == AccountKind.Officer || a.Kind == AccountKind.Administrator);
+        if (Query?.Trim() is { Length: > 0 and <= 200 } q)
+        {
+            var login = q.ToUpperInvariant();
+            query = query.Where(a => a.NormalizedUserName!.Contains(login) || a.DisplayName!.Contains(q));
+        }
+        query = State switch
+        {
+            "active" => query.Where(a => a.Lock == AccountLock.None),
+            "deactivated" => query.Where(a => a.Lock == AccountLock.Deactivated),
+            _ => query,
+        };
+        Total = await query.CountAsync(HttpContext.RequestAborted);
+        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
+        var accounts = await query.OrderBy(a => a.UserName).Skip((PageNumber - 1) * PageSize).Take(PageSize)
             .Select(a => new { a.Id, a.UserName, a.DisplayName, a.Kind, a.TwoFactorEnabled, a.Lock, a.LockedAt, a.LockReason })
             .ToListAsync(HttpContext.RequestAborted);
         var directory = await officers.FindAllAsync(accounts.Where(a => a.Kind == AccountKind.Officer).Select(a => a.Id).ToList(), HttpContext.RequestAborted);
