@@ -37,10 +37,13 @@ public enum StaffChangeRefusal
     NameRequired,
 }
 
-/// <summary>A staff account just created: its generated password and TOTP key, shown once and never stored in clear.</summary>
-public sealed record NewStaffAccount(Guid Id, string Login, string Password, string TotpKey)
+/// <summary>
+/// A staff account just created: its generated password, shown once and never stored in clear, and the TOTP key when
+/// the command line issued one; otherwise the person enrols their own key.
+/// </summary>
+public sealed record NewStaffAccount(Guid Id, string Login, string Password, string? TotpKey)
 {
-    public string TotpUri => $"otpauth://totp/Dinh:{Uri.EscapeDataString(Login)}?secret={TotpKey}&issuer=Dinh";
+    public string? TotpUri => TotpKey is null ? null : $"otpauth://totp/Dinh:{Uri.EscapeDataString(Login)}?secret={TotpKey}&issuer=Dinh";
 }
 
 /// <summary>
@@ -54,13 +57,19 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
     /// <summary>Staff rights are given and withdrawn so that only authorised staff reach personal data.</summary>
     public const string LegalBasis = "Law 91/2025/QH15 (personal data protection): access by authorised staff only";
 
+    /// <summary>The authentication token that holds a new staff account's staff rights back until the person set their own password.</summary>
+    public const string PasswordChangeTokenName = "password-change-required";
+
     /// <summary>
-    /// Creates an officer's (with role and jurisdiction) or an administrator's account with a generated password and a
-    /// TOTP key, both returned once: the person adds the key to an authenticator app and changes the password after the
-    /// first sign-in. Audited as `account.staff.created`.
+    /// Creates an officer's (with role and jurisdiction) or an administrator's account with a generated password, returned
+    /// once. Without <paramref name="issueTotpKey"/> (the administration page) nobody but the person learns the second
+    /// factor: within <see cref="StaffTotpReset.EnrolmentWindow"/> they sign in with that password into a session without
+    /// staff rights, set their own password, then enrol their own key, and only a sign-in with both carries staff rights.
+    /// With it (`dinh accounts add-staff`, run by the operator, who holds the database and its keys anyway, and used by
+    /// scripted provisioning) a TOTP key is enrolled and returned too. Audited as `account.staff.created`.
     /// </summary>
     public async Task<(StaffChangeRefusal Refusal, NewStaffAccount? Created)> CreateAsync(string? login, string? name, AccountKind kind, OfficerRole? role,
-        JurisdictionLevel? level, string? unitCode, Guid? administratorId, string? requestId, CancellationToken cancellationToken)
+        JurisdictionLevel? level, string? unitCode, bool issueTotpKey, Guid? administratorId, string? requestId, CancellationToken cancellationToken)
     {
         login = login?.Trim() ?? "";
         name = name?.Trim();
@@ -103,7 +112,7 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
         var account = new Account
         {
             Id = id, UserName = login, DisplayName = name, Kind = kind, Level = AssuranceLevel.Level2, CreatedAt = clock.GetUtcNow(),
-            TwoFactorEnabled = true, LockoutEnabled = true,
+            TwoFactorEnabled = issueTotpKey, LockoutEnabled = true,
         };
         var password = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(15));
         // The directory entry first, in the registry's own context: a transaction of the accounts' context held open
@@ -119,11 +128,21 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
         {
             return (created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName)) ? StaffChangeRefusal.LoginTaken : StaffChangeRefusal.LoginInvalid, null);
         }
-        await users.ResetAuthenticatorKeyAsync(account);
+        string? key = null;
+        if (issueTotpKey)
+        {
+            await users.ResetAuthenticatorKeyAsync(account);
+            key = await users.GetAuthenticatorKeyAsync(account);
+        }
+        else
+        {
+            var opened = clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await users.SetAuthenticationTokenAsync(account, StaffTotpReset.TokenProvider, StaffTotpReset.TokenName, opened);
+            await users.SetAuthenticationTokenAsync(account, StaffTotpReset.TokenProvider, PasswordChangeTokenName, opened);
+        }
         db.Audit(IdentityAudit.Of(Actor(administratorId), "account.staff.created", $"account:{id}", "staff account created", LegalBasis, requestId,
-            officer is null ? kind.ToString() : $"{kind} {Describe(officer.Role, officer.Jurisdiction)}"));
+            (officer is null ? kind.ToString() : $"{kind} {Describe(officer.Role, officer.Jurisdiction)}") + (issueTotpKey ? "; TOTP key issued" : "; enrols own key")));
         await db.SaveChangesAsync(cancellationToken);
-        var key = (await users.GetAuthenticatorKeyAsync(account))!;
         await transaction.CommitAsync(cancellationToken);
         return (StaffChangeRefusal.None, new NewStaffAccount(id, login, password, key));
     }

@@ -98,7 +98,7 @@ public static class IdentityCommands
             }
             await using var scope = services.CreateAsyncScope();
             var (refusal, created) = await scope.ServiceProvider.GetRequiredService<StaffAccounts>().CreateAsync(result.GetValue(login), result.GetValue(name),
-                isOfficer ? AccountKind.Officer : AccountKind.Administrator, officerRole, jurisdiction, result.GetValue(unit), null, null, ct);
+                isOfficer ? AccountKind.Officer : AccountKind.Administrator, officerRole, jurisdiction, result.GetValue(unit), issueTotpKey: true, null, null, ct);
             if (created is null)
             {
                 await Console.Error.WriteLineAsync($"Refused ({refusal}): " + refusal switch

@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Dinh.Tests.Browser;
 
 /// <summary>
-/// An administrator on a phone: creates an officer's account, moves the officer to another commune, then deactivates the
+/// An administrator on a phone creates an officer's account; the officer sets their own password and key; the administrator
+/// moves the officer to another commune, then deactivates the
 /// account as for someone who left;
 /// the officer's own browser is signed out at its next click and cannot sign in again (ADR 0029).
 /// </summary>
@@ -22,7 +23,7 @@ public sealed class StaffBrowserTests(BrowserApp browser) : IClassFixture<Browse
             await StaffCodes.NextAsync(app.ConnectionString, DemoAccounts.AdministratorLogin));
         await page.GotoAsync("/admin/staff");
 
-        // A new police officer of Hoàn Kiếm: the password and key are shown once, and the officer signs in with them.
+        // A new police officer of Hoàn Kiếm: the administrator is shown a one-time password, never the officer's key.
         var login = "congan.moi" + Guid.NewGuid().ToString("N")[..6];
         await page.GetByText("Thêm tài khoản cán bộ").ClickAsync();
         await page.GetByLabel("Tên đăng nhập", new() { Exact = true }).FillAsync(login);
@@ -32,12 +33,27 @@ public sealed class StaffBrowserTests(BrowserApp browser) : IClassFixture<Browse
         await page.GetByRole(AriaRole.Button, new() { Name = "Tạo tài khoản" }).ClickAsync();
         await Expect(page.Locator("#new-staff")).ToContainTextAsync(login);
         Assert.Equal(0, await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth"));
-        var password = await page.Locator("#new-staff-password").InnerTextAsync();
-        var key = await page.Locator("#new-staff-key").InnerTextAsync();
+        var oneTime = await page.Locator("#new-staff-password").InnerTextAsync();
+
+        // The officer signs in with it, sets their own password, enrols their own key, and signs in with both.
+        const string Own = "mat-khau-rieng-cong-an-2026";
         await using var officerTab = await browser.OpenAsync(width: 390, height: 844);
-        await SignInAsync(officerTab.Page, login, password, await StaffCodes.NextAsync(app.ConnectionString, login, key));
-        await officerTab.Page.GotoAsync("/officer/eid/queue");
-        await Expect(officerTab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Yêu cầu nâng mức 2 chờ xử lý");
+        var officer = officerTab.Page;
+        await SignInAsync(officer, login, oneTime, "");
+        await Expect(officer.Locator("#password-change-required")).ToBeVisibleAsync();
+        await officer.GetByLabel("Mật khẩu hiện tại").FillAsync(oneTime);
+        await officer.GetByLabel("Mật khẩu mới (ít nhất 10 ký tự)").FillAsync(Own);
+        await officer.GetByLabel("Nhập lại mật khẩu mới").FillAsync(Own);
+        await officer.GetByRole(AriaRole.Button, new() { Name = "Đổi mật khẩu" }).ClickAsync();
+        await Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã đổi mật khẩu");
+        await officer.GetByRole(AriaRole.Button, new() { Name = "Bật xác thực hai bước" }).ClickAsync();
+        var key = await officer.Locator("#totp-key").InnerTextAsync();
+        await officer.GetByLabel("Mã 6 chữ số").FillAsync(await StaffCodes.NextAsync(app.ConnectionString, login, key));
+        await officer.GetByRole(AriaRole.Button, new() { Name = "Xác nhận", Exact = true }).ClickAsync();
+        await Expect(officer.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đăng nhập");
+        await SignInAsync(officer, login, Own, await StaffCodes.NextAsync(app.ConnectionString, login, key));
+        await officer.GotoAsync("/officer/eid/queue");
+        await Expect(officer.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Yêu cầu nâng mức 2 chờ xử lý");
 
         await page.GotoAsync("/admin/staff");
         var row = page.Locator($"[id='staff-{login}']");
@@ -52,8 +68,8 @@ public sealed class StaffBrowserTests(BrowserApp browser) : IClassFixture<Browse
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã lưu vai trò và địa bàn mới");
         await Expect(page.Locator($"[id='assignment-{login}']")).ToContainTextAsync("Hộ tịch · Cấp xã 00004 · Phường Ba Đình");
 
-        await officerTab.Page.ReloadAsync();
-        await Expect(officerTab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đăng nhập");
+        await officer.ReloadAsync();
+        await Expect(officer.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đăng nhập");
 
         await row.GetByText("Vô hiệu hóa tài khoản").ClickAsync();
         await row.Locator($"[id^='state-reason-']").FillAsync("Nghỉ việc từ ngày 30/11/2026");
@@ -61,8 +77,8 @@ public sealed class StaffBrowserTests(BrowserApp browser) : IClassFixture<Browse
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã vô hiệu hóa tài khoản");
         await Expect(page.Locator($"[id='state-{login}']")).ToContainTextAsync("Nghỉ việc từ ngày 30/11/2026");
 
-        await SignInAsync(officerTab.Page, login, password, await StaffCodes.NextAsync(app.ConnectionString, login, key));
-        await Expect(officerTab.Page.Locator("#login-error")).ToContainTextAsync("đã bị vô hiệu hóa");
+        await SignInAsync(officer, login, Own, await StaffCodes.NextAsync(app.ConnectionString, login, key));
+        await Expect(officer.Locator("#login-error")).ToContainTextAsync("đã bị vô hiệu hóa");
         Assert.Empty(tab.Errors);
         // The refused sign-in answers 400, which the browser reports as a failed load; nothing else may fail.
         Assert.All(officerTab.Errors, error => Assert.Contains("status of 400", error, StringComparison.Ordinal));

@@ -200,7 +200,7 @@ public abstract class StaffAccountTests(DinhApp fixture)
     }
 
     [Fact]
-    public async Task An_administrator_creates_an_officer_who_signs_in_with_the_password_and_key_shown_once()
+    public async Task An_administrator_creates_an_officer_who_sets_their_own_password_and_key_before_getting_staff_rights()
     {
         var app = fixture.Require();
         using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
@@ -222,16 +222,51 @@ public abstract class StaffAccountTests(DinhApp fixture)
         Assert.True(created.Headers.CacheControl?.NoStore, "the page with the password must not be stored");
         var html = await created.Content.ReadAsStringAsync();
         var password = WebUtility.HtmlDecode(Regex.Match(html, "id=\"new-staff-password\">([^<]+)<").Groups[1].Value);
-        var key = Regex.Match(html, "id=\"new-staff-key\">([A-Z2-7]+)<").Groups[1].Value;
         Assert.NotEqual("", password);
-        Assert.NotEqual("", key);
+        Assert.DoesNotContain("otpauth://", html, StringComparison.Ordinal);
 
+        // The one-time password opens a session without staff rights, where the officer sets their own password and
+        // then enrols their own key; the key only after the password.
         using var browser = app.CreateClient(cookies: new CookieContainer());
-        using (var signIn = await AccountsDriver.PostLoginAsync(browser, login, password, await StaffCodes.NextAsync(app.ConnectionString, login, key)))
+        using (var signIn = await AccountsDriver.PostLoginAsync(browser, login, password))
         {
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         }
-        Assert.Contains("00070", await browser.GetStringAsync(new Uri("/officer/citizens", UriKind.Relative)), StringComparison.Ordinal);
+        using (var officerPage = await browser.GetAsync(new Uri("/officer/citizens", UriKind.Relative)))
+        {
+            Assert.NotEqual(HttpStatusCode.OK, officerPage.StatusCode);
+        }
+        Assert.Contains("id=\"password-change-required\"", await browser.GetStringAsync(new Uri("/account", UriKind.Relative)), StringComparison.Ordinal);
+        using (var keyFirst = await PostAsync(browser, "/account?handler=Totp", []))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, keyFirst.StatusCode);
+        }
+        const string Own = "mat-khau-rieng-cua-toi-2026";
+        using (var changed = await PostAsync(browser, "/account?handler=Password", new() { ["current"] = password, ["password"] = Own, ["confirm"] = Own }))
+        {
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        }
+        string key;
+        using (var started = await PostAsync(browser, "/account?handler=Totp", []))
+        {
+            key = Regex.Match(await started.Content.ReadAsStringAsync(), "id=\"totp-key\">([A-Z2-7]+)<").Groups[1].Value;
+        }
+        Assert.NotEqual("", key);
+        using (var enrolled = await PostAsync(browser, "/account?handler=Totp", new() { ["code"] = await StaffCodes.NextAsync(app.ConnectionString, login, key) }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, enrolled.StatusCode);
+        }
+        using (var oneTime = await AccountsDriver.PostLoginAsync(app.CreateClient(cookies: new CookieContainer()), login, password,
+            await StaffCodes.NextAsync(app.ConnectionString, login, key)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, oneTime.StatusCode);
+        }
+        using var officer = app.CreateClient(cookies: new CookieContainer());
+        using (var signIn = await AccountsDriver.PostLoginAsync(officer, login, Own, await StaffCodes.NextAsync(app.ConnectionString, login, key)))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+        Assert.Contains("00070", await officer.GetStringAsync(new Uri("/officer/citizens", UriKind.Relative)), StringComparison.Ordinal);
         using (var again = await PostAsync(admin, "/admin/staff?handler=Create", new(form)))
         {
             Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
@@ -239,7 +274,7 @@ public abstract class StaffAccountTests(DinhApp fixture)
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var audit = await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Set<AuditRecord>().AsNoTracking()
             .Where(a => a.Action == "account.staff.created" && a.Actor == $"account:{DemoAccounts.AdministratorId}").ToListAsync();
-        Assert.Contains(audit, a => a.Details == "Officer CivilStatus Commune 00070");
+        Assert.Contains(audit, a => a.Details == "Officer CivilStatus Commune 00070; enrols own key");
     }
 
     [Fact]

@@ -28,6 +28,10 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
     public IReadOnlyList<(string Id, string Name, string Scopes, DateTimeOffset? Since)> Apps { get; private set; } = [];
     public Guid? CurrentSession { get; private set; }
     public string? Message { get; private set; }
+
+    /// <summary>A new staff account still on the password an administrator was shown: the person sets their own before enrolling a key.</summary>
+    public bool PasswordChangeRequired { get; private set; }
+
     public string? Error { get; private set; }
     public string? NewTotpKey { get; private set; }
     public Guid? EmailChallenge { get; private set; }
@@ -123,6 +127,8 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
             }
             if (result.Succeeded)
             {
+                // A new staff member's own password: the key comes next (StaffAccounts.CreateAsync).
+                await users.RemoveAuthenticationTokenAsync(Me, StaffTotpReset.TokenProvider, StaffAccounts.PasswordChangeTokenName);
                 db.Audit(IdentityAudit.Of($"account:{Me.Id}", "account.password.changed", $"account:{Me.Id}", "account owner", "Decree 69/2024", HttpContext.TraceIdentifier, null));
                 await db.SaveChangesAsync(HttpContext.RequestAborted);
                 Message = text["Password.Changed"];
@@ -147,6 +153,11 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
             // Already on: a stray post must not replace the key the authenticator app holds (the page would not show
             // the new one, and a staff member, who cannot sign in without it, would be locked out).
             return Page();
+        }
+        if (PasswordChangeRequired)
+        {
+            // The administrator who created the account knows its first password: the key is enrolled under the person's own.
+            return Fail(text["Totp.PasswordFirst"]);
         }
         var key = await users.GetAuthenticatorKeyAsync(Me);
         if (key is null || string.IsNullOrWhiteSpace(code))
@@ -245,6 +256,8 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
             return false;
         }
         Me = me;
+        PasswordChangeRequired = me.IsStaff && !me.TwoFactorEnabled
+            && await users.GetAuthenticationTokenAsync(me, StaffTotpReset.TokenProvider, StaffAccounts.PasswordChangeTokenName) is not null;
         CurrentSession = AccountCookie.SessionId(User);
         Citizen = me.CitizenId is { } citizenId ? await citizens.FindAsync(citizenId, HttpContext.RequestAborted) : null;
         Application = me.CitizenId is { } mine

@@ -57,7 +57,7 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
 
     public bool IsOpen(Guid id, string form) => Refused is { } refused && refused.Id == id && refused.Form == form;
 
-    /// <summary>The account just created, with its password and TOTP key: shown in this one response only.</summary>
+    /// <summary>The account just created, with its one-time password: shown in this one response only.</summary>
     public NewStaffAccount? Created { get; private set; }
 
     public async Task OnGetAsync() => await LoadAsync();
@@ -70,7 +70,7 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
         }
         var administrator = kind == "Administrator";
         var (refusal, created) = await staff.CreateAsync(login, name, administrator ? AccountKind.Administrator : AccountKind.Officer,
-            Parse<Registry.Officers.OfficerRole>(role), Parse<Registry.Officers.JurisdictionLevel>(level), unit, me, HttpContext.TraceIdentifier,
+            Parse<Registry.Officers.OfficerRole>(role), Parse<Registry.Officers.JurisdictionLevel>(level), unit, issueTotpKey: false, me, HttpContext.TraceIdentifier,
             HttpContext.RequestAborted);
         Created = created;
         // The password and the key are in this page: no cache, no proxy may keep it.
