@@ -82,14 +82,28 @@ public abstract class DossierHandOverTests(DinhApp fixture)
         using var claimant = await SignInAsync(app, login, key);
         using var colleague = await Portal.SignInOfficerAsync(PoliceBaDinh);
         var dossier = await DecideOkAsync(claimant, await TemporaryResidenceAsync(citizen), "accept");
+        var receipt = dossier.GetProperty("receiptCode").GetString()!;
+        Assert.Equal("Colleague", await QueueClaimAsync(colleague, receipt));
+        Assert.Equal("Me", await QueueClaimAsync(claimant, receipt));
 
         var deactivated = await app.RunDinhAsync("accounts", "deactivate", "--login", login, "--reason", "Nghỉ việc");
         Assert.True(deactivated.ExitCode == 0, deactivated.Error);
+        Assert.Equal("Gone", await QueueClaimAsync(colleague, receipt));
 
         dossier = await DecideOkAsync(colleague, dossier, "take-over");
         await RegistryDriver.ProblemAsync(await DecideAsync(colleague, dossier, "take-over"), HttpStatusCode.Conflict, "DINH-SVC-0005");
         dossier = await DecideOkAsync(colleague, dossier, "reject", "Chỗ ở không hợp pháp");
         Assert.Equal("Rejected", dossier.GetProperty("status").GetString());
+    }
+
+    /// <summary>How the officer's queue page shows who holds the dossier (the class of its "handled by" cell).</summary>
+    private static async Task<string> QueueClaimAsync(HttpClient officer, string receipt)
+    {
+        var page = await officer.GetStringAsync(new Uri("/officer/dossiers", UriKind.Relative));
+        var match = System.Text.RegularExpressions.Regex.Match(page, System.Text.RegularExpressions.Regex.Escape(receipt) + "</a>.*?class=\"claim-(\\w+)\"",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(match.Success, $"{receipt} is not in the queue");
+        return match.Groups[1].Value;
     }
 
     private static async Task<HttpClient> SignInAsync(DinhApp app, string login, string key)

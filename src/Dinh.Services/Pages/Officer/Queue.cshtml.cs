@@ -15,6 +15,9 @@ internal sealed class QueueModel(ServicesDbContext db, OfficerJurisdictions juri
 
     public Dictionary<string, string> Names { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Who holds each dossier, as this officer sees it: a dossier whose claimant can no longer act is flagged for take-over.</summary>
+    public Dictionary<Guid, ClaimState> Claims { get; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if ((await ProcessDossier.QueueAsync(HttpContext, db, jurisdictions, calendar, cancellationToken)).Result is not Ok<List<QueueItem>> queue)
@@ -25,6 +28,29 @@ internal sealed class QueueModel(ServicesDbContext db, OfficerJurisdictions juri
         foreach (var code in Items.Select(i => i.ProcedureCode).Distinct())
         {
             Names[code] = (await catalogue.LatestAsync(code, cancellationToken))?.Name(Dinh.Platform.Web.Cultures.IsEnglish) ?? code;
+        }
+        var me = OfficerPrincipal.From(User)!.Id;
+        var canAct = new Dictionary<(Guid, string), bool>();
+        foreach (var item in Items)
+        {
+            if (item.ClaimedBy is not { } claimant)
+            {
+                Claims[item.Id] = ClaimState.Nobody;
+                continue;
+            }
+            if (claimant == me)
+            {
+                Claims[item.Id] = ClaimState.Me;
+                continue;
+            }
+            // One check per claimant and commune: a queue holds few of either.
+            if (!canAct.TryGetValue((claimant, item.UnitCode), out var can))
+            {
+                can = await ProcessDossier.ClaimantCanActAsync(claimant, OfficerPrincipal.From(User)!.Role, item.UnitCode, HttpContext.RequestServices,
+                    jurisdictions, cancellationToken);
+                canAct[(claimant, item.UnitCode)] = can;
+            }
+            Claims[item.Id] = can ? ClaimState.Colleague : ClaimState.Gone;
         }
         return Page();
     }
