@@ -21,6 +21,20 @@ public sealed class OfficerPageTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Contains("/account/login?ReturnUrl=%2Fofficer%2Fcitizens", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bhxh.hanoi", "Bảo hiểm xã hội · 01")]
+    [InlineData("tuphap.hanoi", "Lý lịch tư pháp · 01")]
+    [InlineData(CivilStatusBaDinh, "Hộ tịch · 00004")]
+    public async Task The_search_page_names_every_officer_role(string login, string shown)
+    {
+        using var officer = await Registry.SignInAsync(login);
+
+        var page = await officer.GetStringAsync("/officer/citizens");
+
+        Assert.Contains(shown, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Role.", page, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Search_without_accents_finds_the_citizen_and_the_record_shows_the_timeline()
     {
