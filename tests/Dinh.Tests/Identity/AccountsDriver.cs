@@ -80,6 +80,16 @@ public static class AccountsDriver
         return (id, login, (await users.GetAuthenticatorKeyAsync(account))!);
     }
 
+    /// <summary>A browser signed in as a staff account made by <see cref="CreateOfficerAsync"/>, with its password and a code of its key.</summary>
+    public static async Task<HttpClient> SignInOfficerAsync(DinhApp app, string login, string password, string key)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var browser = app.CreateClient(cookies: new CookieContainer());
+        using var signIn = await PostLoginAsync(browser, login, password, await StaffCodes.NextAsync(app.ConnectionString, login, key));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        return browser;
+    }
+
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string login, string password, string? code = null, string? returnUrl = null)
     {
         var path = "/account/login" + (returnUrl is null ? "" : "?returnUrl=" + Uri.EscapeDataString(returnUrl));

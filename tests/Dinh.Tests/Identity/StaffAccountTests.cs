@@ -26,7 +26,7 @@ public abstract class StaffAccountTests(DinhApp fixture)
         var app = fixture.Require();
         var (officerId, login, key) = await AccountsDriver.CreateOfficerAsync(app, "move", Password);
         var commune = await OtherCommuneAsync(app, "00070");
-        using var before = await SignInAsync(app, login, key);
+        using var before = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
         using (var page = await before.GetAsync(new Uri("/officer/eid/queue", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -68,7 +68,7 @@ public abstract class StaffAccountTests(DinhApp fixture)
             Assert.StartsWith("/account/login", RedirectPath(ended), StringComparison.Ordinal);
         }
 
-        using var after = await SignInAsync(app, login, key);
+        using var after = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
         using (var police = await after.GetAsync(new Uri("/officer/eid/queue", UriKind.Relative)))
         {
             Assert.StartsWith("/account/denied", RedirectPath(police), StringComparison.Ordinal);
@@ -88,7 +88,7 @@ public abstract class StaffAccountTests(DinhApp fixture)
     {
         var app = fixture.Require();
         var (officerId, login, key) = await AccountsDriver.CreateOfficerAsync(app, "left", Password);
-        using var before = await SignInAsync(app, login, key);
+        using var before = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
         using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
 
         using (var noReason = await PostAsync(admin, $"/admin/staff?handler=Deactivate&id={officerId}", new() { ["reason"] = "" }))
@@ -128,7 +128,7 @@ public abstract class StaffAccountTests(DinhApp fixture)
         {
             Assert.Equal(HttpStatusCode.OK, reactivated.StatusCode);
         }
-        using var after = await SignInAsync(app, login, key);
+        using var after = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
         using (var page = await after.GetAsync(new Uri("/officer/eid", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -145,7 +145,7 @@ public abstract class StaffAccountTests(DinhApp fixture)
     {
         var app = fixture.Require();
         var (officerId, login, key) = await AccountsDriver.CreateOfficerAsync(app, "self", Password);
-        using var browser = await SignInAsync(app, login, key);
+        using var browser = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
         using (var locked = await PostAsync(browser, "/account?handler=LockSelf", new() { ["password"] = Password }))
         {
             Assert.Equal(HttpStatusCode.Redirect, locked.StatusCode);
@@ -156,7 +156,7 @@ public abstract class StaffAccountTests(DinhApp fixture)
         {
             Assert.Equal(HttpStatusCode.OK, reactivated.StatusCode);
         }
-        using var after = await SignInAsync(app, login, key);
+        using var after = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
         using var page = await after.GetAsync(new Uri("/officer/eid", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
     }
@@ -308,13 +308,6 @@ public abstract class StaffAccountTests(DinhApp fixture)
         Assert.Equal(1, Regex.Count(gone, $"id=\"staff-{prefix}\\."));
     }
 
-    private static async Task<HttpClient> SignInAsync(DinhApp app, string login, string key)
-    {
-        var browser = app.CreateClient(cookies: new CookieContainer());
-        using var signIn = await AccountsDriver.PostLoginAsync(browser, login, Password, await StaffCodes.NextAsync(app.ConnectionString, login, key));
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return browser;
-    }
 
     private static string? RedirectPath(HttpResponseMessage response) =>
         response.Headers.Location is { IsAbsoluteUri: true } absolute ? absolute.AbsolutePath : response.Headers.Location?.OriginalString;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Dinh.Identity.Seeding;
 using Dinh.Platform.Auditing;
 using Dinh.Registry.Officers;
@@ -28,7 +29,7 @@ public abstract class DossierHandOverTests(DinhApp fixture)
         var app = fixture.Require();
         var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
         var (claimantId, login, key) = await AccountsDriver.CreateOfficerAsync(app, "hoso", Password, OfficerRole.ResidencePolice, RegistryDriver.BaDinh);
-        using var claimant = await SignInAsync(app, login, key);
+        using var claimant = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
         using var colleague = await Portal.SignInOfficerAsync(PoliceBaDinh);
         var dossier = await TemporaryResidenceAsync(citizen);
 
@@ -79,7 +80,7 @@ public abstract class DossierHandOverTests(DinhApp fixture)
         var app = fixture.Require();
         var (_, citizen) = await Portal.CitizenWithHouseholdAsync();
         var (_, login, key) = await AccountsDriver.CreateOfficerAsync(app, "nghi", Password, OfficerRole.ResidencePolice, RegistryDriver.BaDinh);
-        using var claimant = await SignInAsync(app, login, key);
+        using var claimant = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
         using var colleague = await Portal.SignInOfficerAsync(PoliceBaDinh);
         var dossier = await DecideOkAsync(claimant, await TemporaryResidenceAsync(citizen), "accept");
         var receipt = dossier.GetProperty("receiptCode").GetString()!;
@@ -100,18 +101,10 @@ public abstract class DossierHandOverTests(DinhApp fixture)
     private static async Task<string> QueueClaimAsync(HttpClient officer, string receipt)
     {
         var page = await officer.GetStringAsync(new Uri("/officer/dossiers", UriKind.Relative));
-        var match = System.Text.RegularExpressions.Regex.Match(page, System.Text.RegularExpressions.Regex.Escape(receipt) + "</a>.*?class=\"claim-(\\w+)\"",
-            System.Text.RegularExpressions.RegexOptions.Singleline);
+        var match = Regex.Match(page, Regex.Escape(receipt) + "</a>.*?class=\"claim-(\\w+)\"",
+            RegexOptions.Singleline);
         Assert.True(match.Success, $"{receipt} is not in the queue");
         return match.Groups[1].Value;
-    }
-
-    private static async Task<HttpClient> SignInAsync(DinhApp app, string login, string key)
-    {
-        var client = app.CreateClient(cookies: new CookieContainer());
-        using var signIn = await AccountsDriver.PostLoginAsync(client, login, Password, await StaffCodes.NextAsync(app.ConnectionString, login, key));
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return client;
     }
 }
 
