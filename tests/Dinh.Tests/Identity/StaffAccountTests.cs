@@ -308,7 +308,6 @@ public abstract class StaffAccountTests(DinhApp fixture)
         Assert.Equal(1, Regex.Count(gone, $"id=\"staff-{prefix}\\."));
     }
 
-
     private static string? RedirectPath(HttpResponseMessage response) =>
         response.Headers.Location is { IsAbsoluteUri: true } absolute ? absolute.AbsolutePath : response.Headers.Location?.OriginalString;
 
