@@ -136,15 +136,58 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
         }
         else
         {
-            var opened = clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await users.SetAuthenticationTokenAsync(account, StaffTotpReset.TokenProvider, StaffTotpReset.TokenName, opened);
-            await users.SetAuthenticationTokenAsync(account, StaffTotpReset.TokenProvider, PasswordChangeTokenName, opened);
+            await OpenEnrolmentAsync(account, clock.GetUtcNow());
         }
         db.Audit(IdentityAudit.Of(Actor(administratorId), "account.staff.created", $"account:{id}", "staff account created", LegalBasis, requestId,
             (officer is null ? kind.ToString() : $"{kind} {Describe(officer.Role, officer.Jurisdiction)}") + (issueTotpKey ? "; TOTP key issued" : "; enrols own key")));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (StaffChangeRefusal.None, new NewStaffAccount(id, login, password, key));
+    }
+
+    /// <summary>
+    /// A staff member who forgot their password (and has no verified phone or e-mail to reset it): the account goes back
+    /// to the state of a new one. The old password and key stop working, every session and token ends, and a one-time
+    /// password, returned once, opens the enrolment window in which the person sets their own password and enrols a new
+    /// key. Audited as `account.staff.password-reissued` with the reason.
+    /// </summary>
+    public async Task<(StaffChangeRefusal Refusal, string? Password)> ReissuePasswordAsync(Guid accountId, Guid? administratorId, string? reason, string? requestId)
+    {
+        if (Reason(reason) is not { } why)
+        {
+            return (StaffChangeRefusal.ReasonRequired, null);
+        }
+        if (accountId == administratorId)
+        {
+            return (StaffChangeRefusal.Self, null);
+        }
+        if (await users.FindByIdAsync(accountId.ToString()) is not { IsStaff: true } staff)
+        {
+            return (StaffChangeRefusal.NotStaff, null);
+        }
+        var password = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(15));
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (!(await users.RemovePasswordAsync(staff)).Succeeded || !(await users.AddPasswordAsync(staff, password)).Succeeded)
+        {
+            return (StaffChangeRefusal.Conflict, null);
+        }
+        await users.ResetAuthenticatorKeyAsync(staff);
+        await users.SetTwoFactorEnabledAsync(staff, false);
+        await OpenEnrolmentAsync(staff, now);
+        db.Audit(IdentityAudit.Of(Actor(administratorId), "account.staff.password-reissued", $"account:{staff.Id}", why, LegalBasis, requestId, staff.Kind.ToString()));
+        await db.SaveChangesAsync();
+        await signIn.RevokeEverywhereAsync(staff.Id, now);
+        await transaction.CommitAsync();
+        return (StaffChangeRefusal.None, password);
+    }
+
+    /// <summary>The state of a new account: a session without staff rights for the enrolment window, own password first, then own key.</summary>
+    private async Task OpenEnrolmentAsync(Account account, DateTimeOffset now)
+    {
+        var opened = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await users.SetAuthenticationTokenAsync(account, StaffTotpReset.TokenProvider, StaffTotpReset.TokenName, opened);
+        await users.SetAuthenticationTokenAsync(account, StaffTotpReset.TokenProvider, PasswordChangeTokenName, opened);
     }
 
     /// <param name="administratorId">The administrator at /admin/staff, who may not deactivate their own account; null for `dinh accounts deactivate`.</param>

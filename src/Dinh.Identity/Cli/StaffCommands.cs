@@ -16,7 +16,31 @@ namespace Dinh.Identity.Cli;
 /// </summary>
 internal static class StaffCommands
 {
-    public static IEnumerable<Command> Create(VerbRunner run) => [List(run), Assign(run), Deactivate(run), Reactivate(run)];
+    public static IEnumerable<Command> Create(VerbRunner run) => [List(run), Assign(run), Deactivate(run), Reactivate(run), Reissue(run)];
+
+    private static Command Reissue(VerbRunner run)
+    {
+        var login = Login();
+        var reason = Reason();
+        var reissue = new Command("reissue-password", "Give a staff member who forgot their password a one-time password (printed once): the old password and "
+            + "key stop working, every session ends, and within 3 days they sign in with it, set their own password and enrol a new key.") { login, reason };
+        reissue.SetAction((result, cancellationToken) => run(async (services, _) =>
+        {
+            string? password = null;
+            var code = await ChangeAsync(services, result.GetValue(login)!, async (accounts, id) =>
+            {
+                var (refusal, issued) = await accounts.ReissuePasswordAsync(id, null, result.GetValue(reason), null);
+                password = issued;
+                return refusal;
+            }, "has a new one-time password; every session ended");
+            if (password is not null)
+            {
+                Console.Out.WriteLine($"One-time password (shown once, valid 3 days): {password}");
+            }
+            return code;
+        }, cancellationToken));
+        return reissue;
+    }
 
     private static Command List(VerbRunner run)
     {

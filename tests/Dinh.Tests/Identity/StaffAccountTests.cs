@@ -278,6 +278,57 @@ public abstract class StaffAccountTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task A_staff_member_who_forgot_the_password_gets_a_one_time_password_and_enrols_again()
+    {
+        var app = fixture.Require();
+        var (officerId, login, key) = await AccountsDriver.CreateOfficerAsync(app, "quen", Password);
+        using var before = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
+        using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
+        using (var noReason = await PostAsync(admin, $"/admin/staff?handler=Reissue&id={officerId}", new() { ["reason"] = " " }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        }
+        using (var self = await PostAsync(admin, $"/admin/staff?handler=Reissue&id={DemoAccounts.AdministratorId}", new() { ["reason"] = "thử" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, self.StatusCode);
+        }
+
+        string oneTime;
+        using (var reissued = await PostAsync(admin, $"/admin/staff?handler=Reissue&id={officerId}", new() { ["reason"] = "Cán bộ quên mật khẩu, đã xác minh trực tiếp" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, reissued.StatusCode);
+            Assert.True(reissued.Headers.CacheControl?.NoStore);
+            oneTime = WebUtility.HtmlDecode(Regex.Match(await reissued.Content.ReadAsStringAsync(), "id=\"new-staff-password\">([^<]+)<").Groups[1].Value);
+        }
+        Assert.NotEqual("", oneTime);
+        using (var ended = await before.GetAsync(new Uri("/officer/eid", UriKind.Relative)))
+        {
+            Assert.StartsWith("/account/login", RedirectPath(ended), StringComparison.Ordinal);
+        }
+        using (var old = await AccountsDriver.PostLoginAsync(app.CreateClient(cookies: new CookieContainer()), login, Password,
+            await StaffCodes.NextAsync(app.ConnectionString, login, key)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, old.StatusCode);
+        }
+        using var restricted = app.CreateClient(cookies: new CookieContainer());
+        using (var signIn = await AccountsDriver.PostLoginAsync(restricted, login, oneTime))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+        Assert.Contains("id=\"password-change-required\"", await restricted.GetStringAsync(new Uri("/account", UriKind.Relative)), StringComparison.Ordinal);
+        using (var officerPage = await restricted.GetAsync(new Uri("/officer/eid", UriKind.Relative)))
+        {
+            Assert.NotEqual(HttpStatusCode.OK, officerPage.StatusCode);
+        }
+
+        var cli = await app.RunDinhAsync("accounts", "reissue-password", "--login", login, "--reason", "Quên lần nữa");
+        Assert.True(cli.ExitCode == 0, cli.Error);
+        Assert.Matches("One-time password \\(shown once, valid 3 days\\): \\S{20}", cli.Output);
+        var audit = await AuditAsync(app, officerId);
+        Assert.Equal(2, audit.Count(a => a.Action == "account.staff.password-reissued"));
+    }
+
+    [Fact]
     public async Task The_staff_list_is_searched_by_login_or_name_and_filtered_by_state()
     {
         var app = fixture.Require();

@@ -57,7 +57,7 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
 
     public bool IsOpen(Guid id, string form) => Refused is { } refused && refused.Id == id && refused.Form == form;
 
-    /// <summary>The account just created, with its one-time password: shown in this one response only.</summary>
+    /// <summary>The account just created, or given a new one-time password: shown in this one response only.</summary>
     public NewStaffAccount? Created { get; private set; }
 
     public async Task OnGetAsync() => await LoadAsync();
@@ -92,6 +92,22 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
             TotpResetRefusal.Self => StaffChangeRefusal.Self,
             _ => StaffChangeRefusal.ReasonRequired,
         }, "reset", "Staff.ResetDone", "Staff.Refused.Self");
+    }
+
+    public async Task<IActionResult> OnPostReissueAsync(Guid id, string? reason)
+    {
+        if (AccountCookie.AccountId(User) is not { } me)
+        {
+            return Challenge();
+        }
+        var (refusal, password) = await staff.ReissuePasswordAsync(id, me, reason, HttpContext.TraceIdentifier);
+        if (password is not null)
+        {
+            var login = await db.Accounts.AsNoTracking().Where(a => a.Id == id).Select(a => a.UserName).FirstAsync(HttpContext.RequestAborted);
+            Created = new NewStaffAccount(id, login!, password, null);
+            Response.Headers.CacheControl = "no-store";
+        }
+        return await AnswerAsync(id, refusal, "reissue", "Staff.ResetDone", "Staff.Refused.Self");
     }
 
     public async Task<IActionResult> OnPostDeactivateAsync(Guid id, string? reason) =>
