@@ -75,6 +75,8 @@ public abstract class StaffAccountTests(DinhApp fixture)
         }
         var search = await after.GetStringAsync(new Uri("/officer/citizens", UriKind.Relative));
         Assert.Contains(commune, search, StringComparison.Ordinal);
+        var account = await after.GetStringAsync(new Uri("/account", UriKind.Relative));
+        Assert.Matches($"id=\"account-assignment\">Hộ tịch · Cấp xã <code>{commune}</code> · [^<]+</dd>", account);
 
         var audit = await AuditAsync(app, officerId);
         var record = Assert.Single(audit, a => a.Action == "account.staff.assigned");

@@ -19,9 +19,14 @@ namespace Dinh.Identity.Pages.Account;
 /// revocable), password change and the TOTP second factor.
 /// </summary>
 internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Account> users, AccountSignIn signIn, CitizenDirectory citizens,
-    IOpenIddictAuthorizationManager authorizations, Registration.OneTimeCodes codes, TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
+    OfficerDirectory officers, IOpenIddictAuthorizationManager authorizations, Registration.OneTimeCodes codes, TimeProvider clock, IStringLocalizer<IdentityText> text) : PageModel
 {
     public Accounts.Account Me { get; private set; } = null!;
+
+    /// <summary>An officer's directory entry (role and jurisdiction) and the current name of its unit.</summary>
+    public Registry.Officers.Officer? Officer { get; private set; }
+
+    public string? UnitName { get; private set; }
     public CitizenIdentity? Citizen { get; private set; }
     public IReadOnlyList<AccountSession> Sessions { get; private set; } = [];
     public IReadOnlyList<LoginEvent> Logins { get; private set; } = [];
@@ -260,6 +265,13 @@ internal sealed class IndexModel(AccountsDbContext db, UserManager<Accounts.Acco
             && await users.GetAuthenticationTokenAsync(me, StaffTotpReset.TokenProvider, StaffAccounts.PasswordChangeTokenName) is not null;
         CurrentSession = AccountCookie.SessionId(User);
         Citizen = me.CitizenId is { } citizenId ? await citizens.FindAsync(citizenId, HttpContext.RequestAborted) : null;
+        if (me.Kind == Accounts.AccountKind.Officer)
+        {
+            // The officer's current role and jurisdiction, from the directory: after a move, the page says where they now work.
+            Officer = await officers.FindAsync(me.Id, HttpContext.RequestAborted);
+            UnitName = Officer?.JurisdictionCode is { } code
+                ? (await officers.UnitNamesAsync([code], HttpContext.RequestAborted)).GetValueOrDefault(code) : null;
+        }
         Application = me.CitizenId is { } mine
             ? await db.Level2Applications.AsNoTracking().Where(a => a.CitizenId == mine).OrderByDescending(a => a.Id).FirstOrDefaultAsync(HttpContext.RequestAborted)
             : null;
