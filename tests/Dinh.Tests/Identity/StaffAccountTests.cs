@@ -361,6 +361,26 @@ public abstract class StaffAccountTests(DinhApp fixture)
         Assert.Equal(1, Regex.Count(gone, $"id=\"staff-{prefix}\\."));
     }
 
+    [Fact]
+    public async Task The_staff_list_pages_by_fifty()
+    {
+        var app = fixture.Require();
+        var prefix = "trang" + Guid.NewGuid().ToString("N")[..5];
+        for (var i = 0; i < 51; i++)
+        {
+            await AccountsDriver.CreateOfficerAsync(app, prefix, Password);
+        }
+        using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
+
+        var first = await admin.GetStringAsync(new Uri($"/admin/staff?q={prefix}", UriKind.Relative));
+        var second = await admin.GetStringAsync(new Uri($"/admin/staff?q={prefix}&page=2", UriKind.Relative));
+
+        Assert.Equal(50, Regex.Count(first, $"id=\"staff-{prefix}\\."));
+        Assert.Contains($"href=\"/admin/staff?q={prefix}&amp;page=2\" rel=\"next\"", first, StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(second, $"id=\"staff-{prefix}\\."));
+        Assert.Contains("rel=\"prev\"", second, StringComparison.Ordinal);
+    }
+
     private static string? RedirectPath(HttpResponseMessage response) =>
         response.Headers.Location is { IsAbsoluteUri: true } absolute ? absolute.AbsolutePath : response.Headers.Location?.OriginalString;
 

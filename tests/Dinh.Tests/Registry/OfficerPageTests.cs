@@ -36,6 +36,25 @@ public sealed class OfficerPageTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 
     [Fact]
+    public async Task The_search_page_turns_pages()
+    {
+        using var officer = await Registry.SignInAsync(CivilStatusBaDinh);
+        var name = UniqueName("Trang");
+        for (var i = 0; i < 21; i++)
+        {
+            await RegisterBirthAsync(officer, name, "2001-05-06");
+        }
+        var query = $"/officer/citizens?name={Uri.EscapeDataString(name)}&dateOfBirth=2001&purpose={Uri.EscapeDataString(Purpose)}";
+
+        var first = await officer.GetStringAsync(query);
+        var second = await officer.GetStringAsync(query + "&page=2");
+
+        Assert.Equal(20, System.Text.RegularExpressions.Regex.Count(first, "href=\"/officer/citizens/[0-9a-f-]{36}"));
+        Assert.Contains("rel=\"next\"", first, StringComparison.Ordinal);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(second, "href=\"/officer/citizens/[0-9a-f-]{36}"));
+    }
+
+    [Fact]
     public async Task Search_without_accents_finds_the_citizen_and_the_record_shows_the_timeline()
     {
         using var officer = await Registry.SignInAsync(CivilStatusBaDinh);

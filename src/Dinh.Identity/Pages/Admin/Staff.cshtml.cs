@@ -9,9 +9,10 @@ using Microsoft.Extensions.Localization;
 namespace Dinh.Identity.Pages.Admin;
 
 /// <summary>
-/// Officers' and administrators' accounts: an administrator resets the second factor of one who lost their
-/// authenticator, moves an officer to another role or jurisdiction, and deactivates or reactivates an account
-/// (<see cref="StaffAccounts"/>). Every change takes a reason and is audited.
+/// Officers' and administrators' accounts: an administrator creates one, resets the second factor of one who lost their
+/// authenticator or issues a one-time password to one who forgot theirs, moves an officer to another role or
+/// jurisdiction, and deactivates or reactivates an account (<see cref="StaffAccounts"/>). Every change is audited, and
+/// every change to an existing account takes a reason.
 /// </summary>
 [Authorize(Policy = IdentityPolicies.Administrator)]
 internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpReset reset, StaffAccounts staff, Registry.Contracts.OfficerDirectory officers,
@@ -32,7 +33,9 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
     [BindProperty(SupportsGet = true, Name = "state")]
     public string? State { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    // From the query only: Razor Pages keeps its own route value named "page" (the page's path), which a
+    // [BindProperty] of that name reads first and cannot convert, so every page was the first.
+    [FromQuery(Name = "page")]
     public int PageNumber { get; set; } = 1;
 
     public int Total { get; private set; }
@@ -45,6 +48,7 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
         State is "active" or "deactivated" ? "state=" + State : null,
         "page=" + page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }.OfType<string>());
+
     public Guid? Me { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }

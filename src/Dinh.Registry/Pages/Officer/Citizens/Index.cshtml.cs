@@ -26,7 +26,9 @@ internal sealed class IndexModel(RegistryDbContext db, RegistryAccess access, Re
     [BindProperty(SupportsGet = true)]
     public string? Purpose { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    // From the query only: Razor Pages keeps its own route value named "page" (the page's path), which a
+    // [BindProperty] of that name reads first and cannot convert, so every page was the first.
+    [FromQuery(Name = "page")]
     public int PageNumber { get; set; } = 1;
 
     public ResultPage<CitizenSummary>? Results { get; private set; }
