@@ -284,6 +284,13 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
         return StaffChangeRefusal.None;
     }
 
+    /// <summary>
+    /// A role or jurisdiction level given by its name, as forms and the command line give them: a number (which
+    /// <see cref="Enum.TryParse{TEnum}(string?, out TEnum)"/> would take) or an unknown name is null.
+    /// </summary>
+    public static T? ByName<T>(string? value) where T : struct, Enum =>
+        Enum.TryParse<T>(value, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _) ? parsed : null;
+
     private static string? Reason(string? reason) => reason?.Trim() is { Length: > 0 and <= 500 } why ? why : null;
 
     private static string Actor(Guid? administratorId) => administratorId is { } admin ? $"account:{admin}" : "system:cli";

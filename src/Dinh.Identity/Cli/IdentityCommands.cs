@@ -89,8 +89,8 @@ public static class IdentityCommands
         add.SetAction((result, cancellationToken) => run(async (services, ct) =>
         {
             var isOfficer = result.GetValue(kind) != "administrator";
-            Registry.Officers.OfficerRole? officerRole = Enum.TryParse<Registry.Officers.OfficerRole>(result.GetValue(role), out var r) && !int.TryParse(result.GetValue(role), out _) ? r : null;
-            Registry.Officers.JurisdictionLevel? jurisdiction = Enum.TryParse<Registry.Officers.JurisdictionLevel>(result.GetValue(level), out var l) && !int.TryParse(result.GetValue(level), out _) ? l : null;
+            var officerRole = StaffAccounts.ByName<Registry.Officers.OfficerRole>(result.GetValue(role));
+            var jurisdiction = StaffAccounts.ByName<Registry.Officers.JurisdictionLevel>(result.GetValue(level));
             if (isOfficer && (officerRole is null || jurisdiction is null))
             {
                 await Console.Error.WriteLineAsync("An officer needs --role, --jurisdiction and (unless National) --unit.");

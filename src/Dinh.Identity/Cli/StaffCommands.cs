@@ -74,8 +74,8 @@ internal static class StaffCommands
             { login, role, level, unit, reason };
         assign.SetAction((result, cancellationToken) => run(async (services, ct) =>
         {
-            if (!Enum.TryParse<OfficerRole>(result.GetValue(role), out var officerRole) || int.TryParse(result.GetValue(role), out _)
-                || !Enum.TryParse<JurisdictionLevel>(result.GetValue(level), out var jurisdiction) || int.TryParse(result.GetValue(level), out _))
+            if (StaffAccounts.ByName<OfficerRole>(result.GetValue(role)) is not { } officerRole
+                || StaffAccounts.ByName<JurisdictionLevel>(result.GetValue(level)) is not { } jurisdiction)
             {
                 await Console.Error.WriteLineAsync("Refused: --role and --jurisdiction take one of the names listed in --help.");
                 return 2;

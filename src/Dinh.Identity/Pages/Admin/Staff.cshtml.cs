@@ -74,7 +74,7 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
         }
         var administrator = kind == "Administrator";
         var (refusal, created) = await staff.CreateAsync(login, name, administrator ? AccountKind.Administrator : AccountKind.Officer,
-            Parse<Registry.Officers.OfficerRole>(role), Parse<Registry.Officers.JurisdictionLevel>(level), unit, issueTotpKey: false, me, HttpContext.TraceIdentifier,
+            StaffAccounts.ByName<Registry.Officers.OfficerRole>(role), StaffAccounts.ByName<Registry.Officers.JurisdictionLevel>(level), unit, issueTotpKey: false, me, HttpContext.TraceIdentifier,
             HttpContext.RequestAborted);
         Created = created;
         // The password and the key are in this page: no cache, no proxy may keep it.
@@ -128,15 +128,11 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
         {
             return Challenge();
         }
-        var refusal = Parse<Registry.Officers.OfficerRole>(role) is not { } officerRole ? StaffChangeRefusal.RoleUnknown
-            : Parse<Registry.Officers.JurisdictionLevel>(level) is not { } jurisdiction ? StaffChangeRefusal.UnitUnknown
+        var refusal = StaffAccounts.ByName<Registry.Officers.OfficerRole>(role) is not { } officerRole ? StaffChangeRefusal.RoleUnknown
+            : StaffAccounts.ByName<Registry.Officers.JurisdictionLevel>(level) is not { } jurisdiction ? StaffChangeRefusal.UnitUnknown
             : await staff.AssignAsync(id, me, officerRole, jurisdiction, unit, reason, HttpContext.TraceIdentifier, HttpContext.RequestAborted);
         return await AnswerAsync(id, refusal, "assign", "Staff.AssignDone", "Staff.Refused.NotOfficer");
     }
-
-    /// <summary>A value of the enum by its name only (a number would pass <see cref="Enum.TryParse{TEnum}(string?, out TEnum)"/>).</summary>
-    private static T? Parse<T>(string? value) where T : struct, Enum =>
-        Enum.TryParse<T>(value, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _) ? parsed : null;
 
     /// <param name="self">The message when the change was refused as one the administrator may not make to their own account.</param>
     private async Task<IActionResult> AnswerAsync(Guid id, StaffChangeRefusal refusal, string form, string done, string self)

@@ -29,7 +29,7 @@ internal sealed class QueueModel(ServicesDbContext db, OfficerJurisdictions juri
         {
             Names[code] = (await catalogue.LatestAsync(code, cancellationToken))?.Name(Dinh.Platform.Web.Cultures.IsEnglish) ?? code;
         }
-        var me = OfficerPrincipal.From(User)!.Id;
+        var me = OfficerPrincipal.From(User)!;
         var canAct = new Dictionary<(Guid, string), bool>();
         foreach (var item in Items)
         {
@@ -38,7 +38,7 @@ internal sealed class QueueModel(ServicesDbContext db, OfficerJurisdictions juri
                 Claims[item.Id] = ClaimState.Nobody;
                 continue;
             }
-            if (claimant == me)
+            if (claimant == me.Id)
             {
                 Claims[item.Id] = ClaimState.Me;
                 continue;
@@ -46,7 +46,7 @@ internal sealed class QueueModel(ServicesDbContext db, OfficerJurisdictions juri
             // One check per claimant and commune: a queue holds few of either.
             if (!canAct.TryGetValue((claimant, item.UnitCode), out var can))
             {
-                can = await ProcessDossier.ClaimantCanActAsync(claimant, OfficerPrincipal.From(User)!.Role, item.UnitCode, HttpContext.RequestServices,
+                can = await ProcessDossier.ClaimantCanActAsync(claimant, me.Role, item.UnitCode, HttpContext.RequestServices,
                     jurisdictions, cancellationToken);
                 canAct[(claimant, item.UnitCode)] = can;
             }
