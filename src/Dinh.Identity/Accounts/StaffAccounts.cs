@@ -174,6 +174,9 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
         }
         await users.ResetAuthenticatorKeyAsync(staff);
         await users.SetTwoFactorEnabledAsync(staff, false);
+        // Someone who forgot their password has often locked themselves out trying: the new password works at once.
+        await users.SetLockoutEndDateAsync(staff, null);
+        await users.ResetAccessFailedCountAsync(staff);
         await OpenEnrolmentAsync(staff, now);
         db.Audit(IdentityAudit.Of(Actor(administratorId), "account.staff.password-reissued", $"account:{staff.Id}", why, LegalBasis, requestId, staff.Kind.ToString()));
         await db.SaveChangesAsync();
