@@ -123,8 +123,7 @@ public sealed class OfficerDirectory(RegistryDbContext db, TimeProvider clock)
             return new Dictionary<string, string>();
         }
         var today = VietnamTime.Today(clock);
-        var units = await db.Units.AsNoTracking()
-            .Where(u => codes.Contains(u.Code) && u.Level != UnitLevel.District && u.ValidFrom <= today && (u.ValidTo == null || today <= u.ValidTo))
+        var units = await db.Units.AsNoTracking().ValidOn(today).Where(u => codes.Contains(u.Code) && u.Level != UnitLevel.District)
             .Select(u => new { u.Code, u.Name }).ToListAsync(cancellationToken);
         return units.DistinctBy(u => u.Code).ToDictionary(u => u.Code, u => u.Name);
     }
@@ -151,8 +150,7 @@ public sealed class OfficerDirectory(RegistryDbContext db, TimeProvider clock)
             return Task.FromResult(false);
         }
         var today = VietnamTime.Today(clock);
-        return db.Units.AsNoTracking().AnyAsync(u => u.Code == jurisdiction.UnitCode && u.Level == level
-            && u.ValidFrom <= today && (u.ValidTo == null || today <= u.ValidTo), cancellationToken);
+        return db.Units.AsNoTracking().ValidOn(today).AnyAsync(u => u.Code == jurisdiction.UnitCode && u.Level == level, cancellationToken);
     }
 
     /// <summary>

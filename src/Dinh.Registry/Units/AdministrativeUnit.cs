@@ -36,6 +36,13 @@ public sealed class AdministrativeUnit
     public bool IsValidOn(DateOnly date) => ValidFrom <= date && (ValidTo is null || date <= ValidTo);
 }
 
+internal static class AdministrativeUnitQueries
+{
+    /// <summary>The units as they stood on a day (<see cref="AdministrativeUnit.IsValidOn"/>, in SQL).</summary>
+    public static IQueryable<AdministrativeUnit> ValidOn(this IQueryable<AdministrativeUnit> units, DateOnly date) =>
+        units.Where(u => u.ValidFrom <= date && (u.ValidTo == null || u.ValidTo >= date));
+}
+
 /// <summary>
 /// One row of the 2025 old → new commune conversion. The relation is many-to-many: an old commune split across
 /// several new ones has several rows, and some rows name codes that do not resolve. Kept as published, NFC. The

@@ -167,8 +167,7 @@ internal sealed class UnitDirectory(RegistryDbContext db, TimeProvider clock)
         return new UnitDetail(View(unit), parents, children.Select(View).ToList(), date);
     }
 
-    private IQueryable<AdministrativeUnit> ValidOn(DateOnly date) =>
-        db.Units.Where(u => u.ValidFrom <= date && (u.ValidTo == null || u.ValidTo >= date));
+    private IQueryable<AdministrativeUnit> ValidOn(DateOnly date) => db.Units.ValidOn(date);
 
     public static string LevelName(UnitLevel level) => level switch
     {
