@@ -169,7 +169,7 @@ report=$out/login-$(date +%Y%m%d-%H%M%S).txt
 thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)
 thp=${thp:-unknown}
 {
-  echo "login: Argon2id (m=${DINH_BENCH_ARGON2_MEMORY_KIB:-19456} KiB, t=${DINH_BENCH_ARGON2_PASSES:-2}, p=1); transparent huge pages: $thp; $cpus CPUs, $( [ "$pin" = 1 ] && echo "dinh and the hash runs pinned to $cores of them, PostgreSQL and the clients to the other $others" || echo "not pinned"); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+  echo "login: Argon2id (m=${DINH_BENCH_ARGON2_MEMORY_KIB:-47104} KiB, t=${DINH_BENCH_ARGON2_PASSES:-1}, p=1); transparent huge pages: $thp; $cpus CPUs, $( [ "$pin" = 1 ] && echo "dinh and the hash runs pinned to $cores of them, PostgreSQL and the clients to the other $others" || echo "not pinned"); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
   echo "$rounds round(s) of ${seconds} s hash ($cores threads) then ${seconds} s logins ($clients clients, GET /account/login + POST, 302 = success); dinh Release, Production, PostgreSQL $("$PG_TEMP_BIN/postgres" --version | awk '{ print $3 }')"
   awk -v cores="$cores" '
     { r = $1; hash[r] = $2; hs += $2; hcpu += $3; hn += $4

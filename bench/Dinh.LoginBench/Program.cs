@@ -6,7 +6,7 @@ using Dinh.Identity;
 using Dinh.Identity.Accounts;
 using Microsoft.AspNetCore.Identity;
 
-// dinh-login-bench hash  --seconds S [--threads N] [--memory-kib 19456] [--passes 2]
+// dinh-login-bench hash  --seconds S [--threads N] [--memory-kib 47104] [--passes 1]
 //   N threads (default: the CPU count) verify one password hash for S seconds, with the hasher Dinh's server uses
 //   (Argon2idPasswordHasher, ADR 0022) and the same parameters (defaults: PasswordHashOptions').
 // dinh-login-bench login --url http://127.0.0.1:PORT --login L --password P --seconds S [--clients C]
@@ -22,7 +22,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Dinh.LoginBench hash --seconds S [--threads N] [--memory-kib 19456] [--passes 2]");
+    Console.Error.WriteLine("usage: Dinh.LoginBench hash --seconds S [--threads N] [--memory-kib 47104] [--passes 1]");
     Console.Error.WriteLine("       Dinh.LoginBench login --url URL --login L --password P --seconds S [--clients C]");
     return 2;
 }

@@ -33,7 +33,7 @@ public static class IdentitySetup
         services.AddDinhDbContext<AccountsDbContext>();
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = HasherOptions.IterationCount);
         services.AddOptions<PasswordHashOptions>().BindConfiguration(PasswordHashOptions.Section)
-            .Validate(o => o.IsStrongEnough, "Dinh:Identity:PasswordHash (env Dinh__Identity__PasswordHash__MemoryKiB, __Passes) is weaker than OWASP's Argon2id minimum: MemoryKiB must be at least 7168 and MemoryKiB x Passes at least 35840 (the default is 19456 x 2).")
+            .Validate(o => o.IsStrongEnough, "Dinh:Identity:PasswordHash (env Dinh__Identity__PasswordHash__MemoryKiB, __Passes) is weaker than OWASP's Argon2id minimum: MemoryKiB must be at least 7168 and MemoryKiB x Passes at least 35840 (the default is 47104 x 1).")
             .Validate(o => o.MaxConcurrent is >= 1 and <= 1024, "Dinh:Identity:PasswordHash:MaxConcurrent (env Dinh__Identity__PasswordHash__MaxConcurrent) must be between 1 and 1024.")
             .ValidateOnStart();
         services.AddIdentityCore<Account>(options =>

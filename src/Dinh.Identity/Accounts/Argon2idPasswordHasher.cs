@@ -7,18 +7,19 @@ using NSec.Cryptography;
 namespace Dinh.Identity.Accounts;
 
 /// <summary>
-/// Argon2id parameters (RFC 9106), <c>Dinh:Identity:PasswordHash</c>. The defaults are OWASP's first recommended
-/// configuration (19 MiB, 2 passes, 1 lane); weaker settings are refused at start (ADR 0022).
+/// Argon2id parameters (RFC 9106), <c>Dinh:Identity:PasswordHash</c>. The defaults are OWASP's 46 MiB configuration
+/// (46 MiB, 1 pass, 1 lane: the most memory of OWASP's equal configurations, ADR 0030); weaker settings are refused at
+/// start (ADR 0022).
 /// </summary>
 public sealed class PasswordHashOptions
 {
     public const string Section = "Dinh:Identity:PasswordHash";
 
     /// <summary>Memory per hash, in KiB.</summary>
-    public int MemoryKiB { get; set; } = 19_456;
+    public int MemoryKiB { get; set; } = 47_104;
 
     /// <summary>Passes over that memory.</summary>
-    public int Passes { get; set; } = 2;
+    public int Passes { get; set; } = 1;
 
     /// <summary>
     /// Hashes computed at once on this instance (default: one per CPU); more wait. Each holds <see cref="MemoryKiB"/>
@@ -39,6 +40,9 @@ public sealed class PasswordHashOptions
 /// <c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c>. Hashes made before (Identity's PBKDF2-HMAC-SHA512 format) and
 /// Argon2id hashes with weaker parameters than the configured ones still verify, and are answered
 /// <see cref="PasswordVerificationResult.SuccessRehashNeeded"/> so that Identity stores a new hash at that sign-in.
+/// Weaker means less memory, or the same memory and fewer passes: memory first, as in RFC 9106 (ADR 0030). So two
+/// instances configured differently during a rolling change never move a hash back and forth, and a hash with more
+/// memory than configured is kept.
 /// </summary>
 public sealed class Argon2idPasswordHasher<TUser> : IPasswordHasher<TUser>, IDisposable where TUser : class
 {
@@ -90,7 +94,7 @@ public sealed class Argon2idPasswordHasher<TUser> : IPasswordHasher<TUser>, IDis
         {
             return PasswordVerificationResult.Failed;
         }
-        return memoryKiB < options.MemoryKiB || passes < options.Passes
+        return memoryKiB < options.MemoryKiB || (memoryKiB == options.MemoryKiB && passes < options.Passes)
             ? PasswordVerificationResult.SuccessRehashNeeded
             : PasswordVerificationResult.Success;
     }

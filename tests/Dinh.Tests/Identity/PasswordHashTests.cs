@@ -13,8 +13,14 @@ namespace Dinh.Tests.Identity;
 /// <summary>Passwords are hashed with Argon2id; older hashes still verify and are replaced at sign-in (ADR 0022).</summary>
 public sealed class Argon2idPasswordHasherTests
 {
-    private static Argon2idPasswordHasher<Account> Hasher(int memoryKiB = 19_456, int passes = 2) =>
-        new(Options.Create(new PasswordHashOptions { MemoryKiB = memoryKiB, Passes = passes }), Options.Create(IdentitySetup.HasherOptions));
+    /// <summary>A hasher with the given parameters, or the shipped defaults.</summary>
+    private static Argon2idPasswordHasher<Account> Hasher(int? memoryKiB = null, int? passes = null)
+    {
+        var options = new PasswordHashOptions();
+        options.MemoryKiB = memoryKiB ?? options.MemoryKiB;
+        options.Passes = passes ?? options.Passes;
+        return new(Options.Create(options), Options.Create(IdentitySetup.HasherOptions));
+    }
 
     [Fact]
     public void A_hash_is_an_argon2id_phc_string_with_a_fresh_salt_and_verifies_only_its_own_password()
@@ -23,7 +29,8 @@ public sealed class Argon2idPasswordHasherTests
         var first = hasher.HashPassword(new Account(), "mat-khau-dung-2026");
         var second = hasher.HashPassword(new Account(), "mat-khau-dung-2026");
 
-        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", first, StringComparison.Ordinal);
+        // The shipped defaults: OWASP's 46 MiB configuration (ADR 0030).
+        Assert.StartsWith("$argon2id$v=19$m=47104,t=1,p=1$", first, StringComparison.Ordinal);
         Assert.NotEqual(first, second);
         Assert.Equal(PasswordVerificationResult.Success, hasher.VerifyHashedPassword(new Account(), first, "mat-khau-dung-2026"));
         Assert.Equal(PasswordVerificationResult.Failed, hasher.VerifyHashedPassword(new Account(), first, "mat-khau-sai-2026"));
@@ -47,6 +54,23 @@ public sealed class Argon2idPasswordHasherTests
         var hash = weaker.HashPassword(new Account(), "mat-khau-dung-2026");
 
         Assert.Equal(PasswordVerificationResult.SuccessRehashNeeded, hasher.VerifyHashedPassword(new Account(), hash, "mat-khau-dung-2026"));
+    }
+
+    [Fact]
+    public void Memory_decides_which_of_two_configurations_is_weaker_so_a_hash_never_moves_back()
+    {
+        // ADR 0022's 19 MiB x 2 against ADR 0030's 46 MiB x 1: less memory is weaker, whatever the passes.
+        using var before = Hasher(memoryKiB: 19_456, passes: 2);
+        using var now = Hasher(memoryKiB: 47_104, passes: 1);
+        var old = before.HashPassword(new Account(), "mat-khau-dung-2026");
+        var current = now.HashPassword(new Account(), "mat-khau-dung-2026");
+
+        Assert.Equal(PasswordVerificationResult.SuccessRehashNeeded, now.VerifyHashedPassword(new Account(), old, "mat-khau-dung-2026"));
+        // An instance still on the old parameters, during a rolling change, keeps the newer hash.
+        Assert.Equal(PasswordVerificationResult.Success, before.VerifyHashedPassword(new Account(), current, "mat-khau-dung-2026"));
+        // With the same memory, fewer passes are weaker.
+        using var morePasses = Hasher(memoryKiB: 47_104, passes: 2);
+        Assert.Equal(PasswordVerificationResult.SuccessRehashNeeded, morePasses.VerifyHashedPassword(new Account(), current, "mat-khau-dung-2026"));
     }
 
     [Theory]
@@ -104,7 +128,7 @@ public abstract class PasswordUpgradeTests(DinhApp fixture)
         {
             var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
             var stored = await db.Accounts.Where(a => a.Id == citizen.AccountId).Select(a => a.PasswordHash).SingleAsync();
-            Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", stored, StringComparison.Ordinal);
+            Assert.StartsWith("$argon2id$v=19$m=47104,t=1,p=1$", stored, StringComparison.Ordinal);
         }
         // And the new hash is the one that signs in from now on.
         using var again = app.CreateClient();
