@@ -212,13 +212,32 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
         {
             return StaffChangeRefusal.AlreadyDeactivated;
         }
-        if (staff.Kind == AccountKind.Administrator && staff.Lock == AccountLock.None
-            && !await db.Accounts.AnyAsync(a => a.Kind == AccountKind.Administrator && a.Lock == AccountLock.None && a.Id != staff.Id))
+        if (staff.Kind != AccountKind.Administrator || staff.Lock != AccountLock.None)
+        {
+            return await signIn.LockAsync(staff, AccountLock.Deactivated, why, Actor(administratorId), LegalBasis, requestId)
+                ? StaffChangeRefusal.None : StaffChangeRefusal.Conflict;
+        }
+
+        // An active administrator: the "is another one left?" check and the deactivation are one transaction that first
+        // writes every active administrator's row. A second such change waits for this one to commit (a row lock on
+        // PostgreSQL, the write lock on SQLite) and then counts what this one left, so two administrators deactivating
+        // each other at the same moment cannot leave none.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Accounts.Where(a => a.Kind == AccountKind.Administrator && a.Lock == AccountLock.None)
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.ConcurrencyStamp, x => x.ConcurrencyStamp));
+        if (!await db.Accounts.AnyAsync(a => a.Kind == AccountKind.Administrator && a.Lock == AccountLock.None && a.Id != staff.Id))
         {
             return StaffChangeRefusal.LastAdministrator;
         }
-        return await signIn.LockAsync(staff, AccountLock.Deactivated, why, Actor(administratorId), LegalBasis, requestId)
-            ? StaffChangeRefusal.None : StaffChangeRefusal.Conflict;
+        if (!await signIn.LockAsync(staff, AccountLock.Deactivated, why, Actor(administratorId), LegalBasis, requestId))
+        {
+            return StaffChangeRefusal.Conflict;
+        }
+        await transaction.CommitAsync();
+        // Again after the commit: a session check between the revocation and the commit may have found the session
+        // still valid and kept that answer (ADR 0016).
+        await signIn.RevokeEverywhereAsync(staff.Id, clock.GetUtcNow());
+        return StaffChangeRefusal.None;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Dinh.Identity.Accounts;
 using Dinh.Identity.Persistence;
 using Dinh.Identity.Seeding;
 using Dinh.Platform.Auditing;
@@ -161,6 +162,54 @@ public abstract class StaffAccountTests(DinhApp fixture)
         using var after = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
         using var page = await after.GetAsync(new Uri("/officer/eid", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_administrators_deactivating_each_other_at_the_same_moment_leave_one_of_them_active()
+    {
+        var app = fixture.Require();
+        for (var round = 0; round < 6; round++)
+        {
+            var login = "quantri.dua." + Guid.NewGuid().ToString("N")[..8];
+            var created = await app.RunDinhAsync("accounts", "add-staff", "--login", login, "--name", "Quản trị thứ hai", "--kind", "administrator");
+            Assert.True(created.ExitCode == 0, created.Error);
+            Guid other;
+            await using (var scope = app.Factory.Services.CreateAsyncScope())
+            {
+                other = await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Accounts
+                    .Where(a => a.UserName == login).Select(a => a.Id).SingleAsync();
+            }
+
+            // Each deactivates the other, in its own request scope, at once.
+            var outcomes = await Task.WhenAll(
+                DeactivateAsync(app, other, by: DemoAccounts.AdministratorId),
+                DeactivateAsync(app, DemoAccounts.AdministratorId, by: other));
+
+            await using (var scope = app.Factory.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+                var active = await db.Accounts.CountAsync(a => a.Kind == AccountKind.Administrator && a.Lock == AccountLock.None);
+                Assert.True(active >= 1, $"round {round}: {outcomes[0]} and {outcomes[1]} left no active administrator");
+                Assert.Contains(StaffChangeRefusal.LastAdministrator, outcomes);
+                // Back to the demo administrator alone for the next round.
+                var staff = scope.ServiceProvider.GetRequiredService<StaffAccounts>();
+                if (outcomes[1] == StaffChangeRefusal.None)
+                {
+                    Assert.Equal(StaffChangeRefusal.None, await staff.ReactivateAsync(DemoAccounts.AdministratorId, null, "Khôi phục sau thử", null));
+                }
+                if (outcomes[0] != StaffChangeRefusal.None)
+                {
+                    Assert.Equal(StaffChangeRefusal.None, await staff.DeactivateAsync(other, null, "Kết thúc thử", null));
+                }
+            }
+        }
+    }
+
+    private static async Task<StaffChangeRefusal> DeactivateAsync(DinhApp app, Guid account, Guid by)
+    {
+        await Task.Yield();
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<StaffAccounts>().DeactivateAsync(account, by, "Thử hai quản trị cùng lúc", null);
     }
 
     [Fact]
