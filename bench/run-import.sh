@@ -24,7 +24,6 @@ if [ ! -s "$file" ]; then
 fi
 
 work=$(mktemp -d /tmp/dinh-import.XXXXXX)
-chmod 755 "$work"
 trap 'pg_temp_stop; rm -rf "$work"' EXIT
 pg_temp_start "${DINH_BENCH_PG_PORT:-55441}" >&2
 psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_TEMP_PORT" -U dinh)
