@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Registry import versus a raw COPY of the same file, on a throw-away PostgreSQL: ./bench/run-import.sh [rows]
 # Target (registry issue): the import runs at >= 30% of the rate of `COPY` into an unindexed table.
+# Two more peers end the run: the rows the import stored, loaded again by binary COPY into a fresh schema, indexed or
+# with the indexes built after (no parsing or checks): the "ceiling" line is the best any import into this schema can do.
 # DINH_IMPORT_BASELINE=/path/to/another/build/dinh.dll also imports the same file with that build (e.g. main's before
 # a change) into its own fresh database, so a before/after pair comes from one run.
 set -euo pipefail

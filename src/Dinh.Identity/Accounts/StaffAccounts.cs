@@ -180,8 +180,10 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
         await OpenEnrolmentAsync(staff, now);
         db.Audit(IdentityAudit.Of(Actor(administratorId), "account.staff.password-reissued", $"account:{staff.Id}", why, LegalBasis, requestId, staff.Kind.ToString()));
         await db.SaveChangesAsync();
-        await signIn.RevokeEverywhereAsync(staff.Id, now);
         await transaction.CommitAsync();
+        // After the commit, as a lock does (AccountSignIn.LockAsync): a session check made before it would otherwise find
+        // the sessions still valid and keep that answer for the check interval (ADR 0016).
+        await signIn.RevokeEverywhereAsync(staff.Id, now);
         return (StaffChangeRefusal.None, password);
     }
 
