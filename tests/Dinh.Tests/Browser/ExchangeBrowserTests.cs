@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Dinh.Exchange.Members;
 using Dinh.Tests.Exchange;
 using Dinh.Tests.HostedRegistries;
@@ -9,7 +10,7 @@ using Microsoft.Playwright;
 namespace Dinh.Tests.Browser;
 
 /// <summary>The citizen's "who used my data" page in Chromium, at phone size: the accesses, and a consent given then withdrawn.</summary>
-public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<BrowserApp>
+public sealed partial class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<BrowserApp>
 {
     [Fact]
     public async Task A_citizen_sees_who_used_their_data_and_withdraws_a_consent_on_a_phone()
@@ -143,6 +144,12 @@ public sealed class ExchangeBrowserTests(BrowserApp browser) : IClassFixture<Bro
         await tab.Page.GetByLabel("Số định danh cá nhân hoặc tên đăng nhập").FillAsync(number);
         await tab.Page.GetByLabel("Mật khẩu").FillAsync(password);
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
-        await tab.Page.WaitForURLAsync("**/account/data-usage");
+        // Polls the address, with no wait for a load event: a wait for "load" that began while the
+        // sign-in's redirect was committing has been seen to miss it and time out (CI, 2026-11-25).
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(DataUsagePage());
+        await Assertions.Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
     }
+
+    [GeneratedRegex("/account/data-usage$")]
+    private static partial Regex DataUsagePage();
 }
