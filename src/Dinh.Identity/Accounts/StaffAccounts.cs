@@ -34,6 +34,7 @@ public enum StaffChangeRefusal
     /// <summary>A login of 3 to 64 letters, digits and . - _ with at least one letter (all digits would look like a personal ID number).</summary>
     LoginInvalid,
     LoginTaken,
+    /// <summary>A name of 1 to 200 characters, without control or zero-width characters.</summary>
     NameRequired,
 }
 
@@ -72,12 +73,12 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
         JurisdictionLevel? level, string? unitCode, bool issueTotpKey, Guid? administratorId, string? requestId, CancellationToken cancellationToken)
     {
         login = login?.Trim() ?? "";
-        name = name?.Trim();
+        name = StaffName(name);
         if (login.Length is < 3 or > 64 || !login.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_') || !login.Any(char.IsAsciiLetter))
         {
             return (StaffChangeRefusal.LoginInvalid, null);
         }
-        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        if (name is null)
         {
             return (StaffChangeRefusal.NameRequired, null);
         }
@@ -309,11 +310,58 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
     }
 
     /// <summary>
+    /// Corrects the name shown for a staff account (a typing error, a legal change of name), in the account and, for an
+    /// officer, in the registry's directory entry. Audited as `account.staff.renamed` with the reason and both names. The
+    /// login does not change: it is what the person signs in with and what the command line names. Rights do not change
+    /// either, so the sessions stay; a session shows the new name from its next sign-in.
+    /// </summary>
+    public async Task<StaffChangeRefusal> RenameAsync(Guid accountId, Guid? administratorId, string? name, string? reason, string? requestId,
+        CancellationToken cancellationToken)
+    {
+        if (Reason(reason) is not { } why)
+        {
+            return StaffChangeRefusal.ReasonRequired;
+        }
+        if (StaffName(name) is not { } newName)
+        {
+            return StaffChangeRefusal.NameRequired;
+        }
+        if (await users.FindByIdAsync(accountId.ToString()) is not { IsStaff: true } staff)
+        {
+            return StaffChangeRefusal.NotStaff;
+        }
+        if (staff.DisplayName == newName)
+        {
+            return StaffChangeRefusal.Unchanged;
+        }
+        var before = staff.DisplayName;
+        staff.DisplayName = newName;
+        db.Audit(IdentityAudit.Of(Actor(administratorId), "account.staff.renamed", $"account:{staff.Id}", why, LegalBasis, requestId,
+            $"{before ?? "-"} -> {newName}"));
+        // The account and its audit record in one save (the user store saves the context); then the directory entry, in
+        // the registry's context, which copies the name (a failure there is repaired by renaming again).
+        if (!(await users.UpdateAsync(staff)).Succeeded)
+        {
+            return StaffChangeRefusal.Conflict;
+        }
+        if (staff.Kind == AccountKind.Officer)
+        {
+            await officers.RenameAsync(staff.Id, newName, cancellationToken);
+        }
+        return StaffChangeRefusal.None;
+    }
+
+    /// <summary>
     /// A role or jurisdiction level given by its name, as forms and the command line give them: a number (which
     /// <see cref="Enum.TryParse{TEnum}(string?, out TEnum)"/> would take) or an unknown name is null.
     /// </summary>
     public static T? ByName<T>(string? value) where T : struct, Enum =>
         Enum.TryParse<T>(value, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _) ? parsed : null;
+
+    /// <summary>A person's name as shown: trimmed, in NFC, 1 to 200 characters, no control or format characters (zero-width ones among them).</summary>
+    private static string? StaffName(string? name) =>
+        name?.Trim().Normalize(System.Text.NormalizationForm.FormC) is { Length: > 0 and <= 200 } shown
+        && !shown.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format) ? shown : null;
 
     private static string? Reason(string? reason) => reason?.Trim() is { Length: > 0 and <= 500 } why ? why : null;
 

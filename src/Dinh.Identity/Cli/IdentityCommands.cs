@@ -105,7 +105,7 @@ public static class IdentityCommands
                 {
                     StaffChangeRefusal.LoginInvalid => "a login of 3 to 64 letters, digits and . - _ with at least one letter.",
                     StaffChangeRefusal.LoginTaken => "that login is taken.",
-                    StaffChangeRefusal.NameRequired => "a name of at most 200 characters is required.",
+                    StaffChangeRefusal.NameRequired => "a name of 1 to 200 characters, without control or invisible characters, is required.",
                     StaffChangeRefusal.RoleUnknown => "unknown role.",
                     _ => $"no {jurisdiction} unit '{result.GetValue(unit)}' in today's structure (2025 codes: 5 digits for a commune, 2 for a province, none for National).",
                 });

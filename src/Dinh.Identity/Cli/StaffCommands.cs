@@ -11,12 +11,24 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dinh.Identity.Cli;
 
 /// <summary>
-/// `dinh accounts list-staff|assign|deactivate|reactivate`: a staff account's working life from the command line, as on
+/// `dinh accounts list-staff|rename|assign|deactivate|reactivate|reissue-password`: a staff account's working life from the command line, as on
 /// /admin/staff (<see cref="StaffAccounts"/>), for the operator who has no administrator able to sign in.
 /// </summary>
 internal static class StaffCommands
 {
-    public static IEnumerable<Command> Create(VerbRunner run) => [List(run), Assign(run), Deactivate(run), Reactivate(run), Reissue(run)];
+    public static IEnumerable<Command> Create(VerbRunner run) => [List(run), Rename(run), Assign(run), Deactivate(run), Reactivate(run), Reissue(run)];
+
+    private static Command Rename(VerbRunner run)
+    {
+        var login = Login();
+        var name = new Option<string>("--name") { Description = "The name shown to colleagues (1 to 200 characters).", Required = true };
+        var reason = Reason();
+        var rename = new Command("rename", "Correct the name shown for a staff account; the login, the rights and the sessions stay.") { login, name, reason };
+        rename.SetAction((result, cancellationToken) => run((services, ct) => ChangeAsync(services, result.GetValue(login)!, (accounts, id) =>
+            accounts.RenameAsync(id, null, result.GetValue(name), result.GetValue(reason), null, ct), "renamed",
+            unchanged: "that is already the account's name."), cancellationToken));
+        return rename;
+    }
 
     private static Command Reissue(VerbRunner run)
     {
@@ -113,7 +125,8 @@ internal static class StaffCommands
     private static Option<string> Reason() => new("--reason") { Description = "Why (recorded in the audit trail; at most 500 characters).", Required = true };
 
     /// <summary>Exit codes: 0 done, 1 no such staff account, 2 refused (the reason is printed), 3 a concurrent change won.</summary>
-    private static async Task<int> ChangeAsync(IServiceProvider services, string login, Func<StaffAccounts, Guid, Task<StaffChangeRefusal>> change, string done)
+    private static async Task<int> ChangeAsync(IServiceProvider services, string login, Func<StaffAccounts, Guid, Task<StaffChangeRefusal>> change, string done,
+        string? unchanged = null)
     {
         await using var scope = services.CreateAsyncScope();
         if (await scope.ServiceProvider.GetRequiredService<UserManager<Account>>().FindByNameAsync(login) is not { IsStaff: true } account)
@@ -131,7 +144,7 @@ internal static class StaffCommands
                 await Console.Error.WriteLineAsync("The account changed meanwhile; nothing was changed. Run the command again.");
                 return 3;
             default:
-                await Console.Error.WriteLineAsync($"Refused ({refusal}): {Explain(refusal)}");
+                await Console.Error.WriteLineAsync($"Refused ({refusal}): {(refusal == StaffChangeRefusal.Unchanged && unchanged is not null ? unchanged : Explain(refusal))}");
                 return 2;
         }
     }
@@ -146,6 +159,7 @@ internal static class StaffCommands
         StaffChangeRefusal.RoleUnknown => "unknown role.",
         StaffChangeRefusal.UnitUnknown => "no such unit at that level in today's structure (2025 codes: 5 digits for a commune, 2 for a province, none for National).",
         StaffChangeRefusal.Unchanged => "that is already the officer's role and jurisdiction.",
+        StaffChangeRefusal.NameRequired => "a name of 1 to 200 characters, without control or invisible characters, is required.",
         _ => refusal.ToString(),
     };
 }

@@ -175,6 +175,10 @@ public sealed class OfficerDirectory(RegistryDbContext db, TimeProvider clock)
         return true;
     }
 
+    /// <summary>Copies a staff account's corrected name into its directory entry (audited with the account, by the identity module).</summary>
+    public async Task RenameAsync(Guid id, string displayName, CancellationToken cancellationToken) =>
+        await db.Officers.Where(o => o.Id == id).ExecuteUpdateAsync(o => o.SetProperty(x => x.DisplayName, displayName), cancellationToken);
+
     /// <summary>The claims a signed-in officer carries: opaque id, role and jurisdiction; never a name or an ID number.</summary>
     public static IEnumerable<System.Security.Claims.Claim> Claims(Officer officer) => SignedInOfficer.ClaimsOf(officer);
 }

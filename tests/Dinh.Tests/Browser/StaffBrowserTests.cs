@@ -14,7 +14,7 @@ namespace Dinh.Tests.Browser;
 public sealed class StaffBrowserTests(BrowserApp browser) : IClassFixture<BrowserApp>
 {
     [Fact]
-    public async Task An_administrator_on_a_phone_creates_and_moves_an_officer_then_deactivates_the_account_and_the_officer_is_signed_out()
+    public async Task An_administrator_on_a_phone_creates_moves_and_renames_an_officer_then_deactivates_the_account_and_the_officer_is_signed_out()
     {
         var app = browser.App;
         await using var tab = await browser.OpenAsync(width: 390, height: 844);
@@ -63,13 +63,21 @@ public sealed class StaffBrowserTests(BrowserApp browser) : IClassFixture<Browse
         await row.GetByText("Thay đổi vai trò hoặc địa bàn").ClickAsync();
         await row.GetByLabel("Vai trò").SelectOptionAsync(new SelectOptionValue { Label = "Hộ tịch" });
         await row.GetByLabel("Mã đơn vị").FillAsync("00004");
-        await row.GetByLabel("Lý do (bắt buộc, ghi nhật ký)").First.FillAsync("Điều động về phường Ba Đình");
+        await row.Locator("[id^='assign-reason-']").FillAsync("Điều động về phường Ba Đình");
         await row.GetByRole(AriaRole.Button, new() { Name = "Lưu và đăng xuất cán bộ" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã lưu vai trò và địa bàn mới");
         await Expect(page.Locator($"[id='assignment-{login}']")).ToContainTextAsync("Hộ tịch · Cấp xã 00004 · Phường Ba Đình");
 
         await officer.ReloadAsync();
         await Expect(officer.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đăng nhập");
+
+        // A typing error in the name is corrected: the login stays, and so does every right.
+        await row.GetByText("Sửa tên hiển thị").ClickAsync();
+        await row.GetByLabel("Tên hiển thị mới").FillAsync("Trần Văn Mới (Đội 2)");
+        await row.Locator("[id^='rename-reason-']").FillAsync("Bổ sung đội công tác");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Lưu tên" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã lưu tên mới.");
+        await Expect(row.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync($"{login} · Trần Văn Mới (Đội 2)");
 
         await row.GetByText("Vô hiệu hóa tài khoản").ClickAsync();
         await row.Locator($"[id^='state-reason-']").FillAsync("Nghỉ việc từ ngày 30/11/2026");

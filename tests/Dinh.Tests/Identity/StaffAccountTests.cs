@@ -385,6 +385,63 @@ public abstract class StaffAccountTests(DinhApp fixture)
     }
 
     [Fact]
+    public async Task A_staff_members_name_is_corrected_on_the_page_and_by_the_command_line_and_their_session_stays()
+    {
+        var app = fixture.Require();
+        var (officerId, login, key) = await AccountsDriver.CreateOfficerAsync(app, "ten", Password);
+        using var officer = await AccountsDriver.SignInOfficerAsync(app, login, Password, key);
+        using var admin = await AccountsDriver.SignInStaffAsync(app, DemoAccounts.AdministratorLogin);
+        const string Reason = "Sửa lỗi đánh máy theo thẻ căn cước";
+        foreach (var (name, reason) in new[]
+        {
+            ("", Reason),
+            ("Nguyễn\u0007Văn A", Reason), // a control character
+            ("Nguyễn\u200BVăn A", Reason), // a zero-width space
+            (new string('A', 201), Reason),
+            ("Nguyễn Văn A", " "),
+        })
+        {
+            using var refused = await PostAsync(admin, $"/admin/staff?handler=Rename&id={officerId}", new() { ["name"] = name, ["reason"] = reason });
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"'{name}' '{reason}': {(int)refused.StatusCode}");
+            Assert.Contains("id=\"staff-error\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Typed in decomposed form (NFD), as some keyboards send it: stored composed (NFC).
+        var typed = "Nguyễn Thị Hồng Nhung".Normalize(System.Text.NormalizationForm.FormD);
+        using (var renamed = await PostAsync(admin, $"/admin/staff?handler=Rename&id={officerId}", new() { ["name"] = $" {typed} ", ["reason"] = Reason }))
+        {
+            Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+            var html = await renamed.Content.ReadAsStringAsync();
+            Assert.Contains("id=\"staff-message\"", html, StringComparison.Ordinal);
+            Assert.Contains($"{login} · Nguyễn Thị Hồng Nhung</h2>", html, StringComparison.Ordinal);
+        }
+        using (var again = await PostAsync(admin, $"/admin/staff?handler=Rename&id={officerId}", new() { ["name"] = "Nguyễn Thị Hồng Nhung", ["reason"] = Reason }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        }
+        using (var still = await officer.GetAsync(new Uri("/officer/eid/queue", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+        }
+        Assert.Equal("Nguyễn Thị Hồng Nhung", await OfficerNameAsync(app, officerId));
+
+        var cli = await app.RunDinhAsync("accounts", "rename", "--login", login, "--name", "Nguyễn Thị Hồng Nhung (Tổ 3)", "--reason", "Thêm tổ công tác");
+        Assert.True(cli.ExitCode == 0, cli.Error);
+        var same = await app.RunDinhAsync("accounts", "rename", "--login", login, "--name", "Nguyễn Thị Hồng Nhung (Tổ 3)", "--reason", "thử");
+        Assert.Equal(2, same.ExitCode);
+        Assert.Contains("already the account's name", same.Error, StringComparison.Ordinal);
+        Assert.Equal("Nguyễn Thị Hồng Nhung (Tổ 3)", await OfficerNameAsync(app, officerId));
+
+        var records = (await AuditAsync(app, officerId)).Where(a => a.Action == "account.staff.renamed").OrderBy(a => a.OccurredAt).ToList();
+        Assert.Equal(2, records.Count);
+        Assert.Equal(Reason, records[0].Purpose);
+        Assert.Equal($"account:{DemoAccounts.AdministratorId}", records[0].Actor);
+        Assert.EndsWith(" -> Nguyễn Thị Hồng Nhung", records[0].Details, StringComparison.Ordinal);
+        Assert.Equal("system:cli", records[1].Actor);
+        Assert.Equal("Nguyễn Thị Hồng Nhung -> Nguyễn Thị Hồng Nhung (Tổ 3)", records[1].Details);
+    }
+
+    [Fact]
     public async Task The_staff_list_is_searched_by_login_or_name_and_filtered_by_state()
     {
         var app = fixture.Require();
@@ -445,6 +502,13 @@ public abstract class StaffAccountTests(DinhApp fixture)
         return await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Units.AsNoTracking()
             .Where(u => u.Level == UnitLevel.Commune && u.Code != than && u.ValidFrom <= today && u.ValidTo == null)
             .OrderBy(u => u.Code).Select(u => u.Code).FirstAsync();
+    }
+
+    private static async Task<string> OfficerNameAsync(DinhApp app, Guid officerId)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Officers.AsNoTracking()
+            .Where(o => o.Id == officerId).Select(o => o.DisplayName).SingleAsync();
     }
 
     private static async Task<List<AuditRecord>> AuditAsync(DinhApp app, Guid accountId)

@@ -10,8 +10,8 @@ namespace Dinh.Identity.Pages.Admin;
 
 /// <summary>
 /// Officers' and administrators' accounts: an administrator creates one, resets the second factor of one who lost their
-/// authenticator or issues a one-time password to one who forgot theirs, moves an officer to another role or
-/// jurisdiction, and deactivates or reactivates an account (<see cref="StaffAccounts"/>). Every change is audited, and
+/// authenticator or issues a one-time password to one who forgot theirs, corrects the name shown, moves an officer to
+/// another role or jurisdiction, and deactivates or reactivates an account (<see cref="StaffAccounts"/>). Every change is audited, and
 /// every change to an existing account takes a reason.
 /// </summary>
 [Authorize(Policy = IdentityPolicies.Administrator)]
@@ -134,8 +134,15 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
         return await AnswerAsync(id, refusal, "assign", "Staff.AssignDone", "Staff.Refused.NotOfficer");
     }
 
+    public async Task<IActionResult> OnPostRenameAsync(Guid id, string? name, string? reason) =>
+        AccountCookie.AccountId(User) is not { } me ? Challenge()
+        : await AnswerAsync(id, await staff.RenameAsync(id, me, name, reason, HttpContext.TraceIdentifier, HttpContext.RequestAborted), "rename",
+            "Staff.RenameDone", "Staff.Refused.Self", unchanged: "Staff.Refused.NameUnchanged");
+
     /// <param name="self">The message when the change was refused as one the administrator may not make to their own account.</param>
-    private async Task<IActionResult> AnswerAsync(Guid id, StaffChangeRefusal refusal, string form, string done, string self)
+    /// <param name="unchanged">The message when the change would change nothing.</param>
+    private async Task<IActionResult> AnswerAsync(Guid id, StaffChangeRefusal refusal, string form, string done, string self,
+        string unchanged = "Staff.Refused.Unchanged")
     {
         if (refusal == StaffChangeRefusal.None)
         {
@@ -145,7 +152,12 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
         else
         {
             Refused = (id, form);
-            Error = text[refusal == StaffChangeRefusal.Self ? self : "Staff.Refused." + refusal];
+            Error = text[refusal switch
+            {
+                StaffChangeRefusal.Self => self,
+                StaffChangeRefusal.Unchanged => unchanged,
+                _ => "Staff.Refused." + refusal,
+            }];
             Response.StatusCode = refusal switch
             {
                 StaffChangeRefusal.NotStaff => StatusCodes.Status404NotFound,
