@@ -332,14 +332,21 @@ internal sealed class StaffAccounts(AccountsDbContext db, UserManager<Account> u
         }
         if (staff.DisplayName == newName)
         {
+            // The account has the name already. If an officer's directory entry missed the copy below (the process
+            // stopped in between), renaming again repairs it; the change itself was audited then.
+            if (staff.Kind == AccountKind.Officer && await officers.FindAsync(staff.Id, cancellationToken) is { } entry && entry.DisplayName != newName)
+            {
+                await officers.RenameAsync(staff.Id, newName, cancellationToken);
+                return StaffChangeRefusal.None;
+            }
             return StaffChangeRefusal.Unchanged;
         }
         var before = staff.DisplayName;
         staff.DisplayName = newName;
         db.Audit(IdentityAudit.Of(Actor(administratorId), "account.staff.renamed", $"account:{staff.Id}", why, LegalBasis, requestId,
             $"{before ?? "-"} -> {newName}"));
-        // The account and its audit record in one save (the user store saves the context); then the directory entry, in
-        // the registry's context, which copies the name (a failure there is repaired by renaming again).
+        // The account and its audit record in one save (the user store saves the context), so no name changes without its
+        // record; then the directory entry, in the registry's context, which copies it (repaired by renaming again, above).
         if (!(await users.UpdateAsync(staff)).Succeeded)
         {
             return StaffChangeRefusal.Conflict;

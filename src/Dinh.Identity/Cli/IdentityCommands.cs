@@ -101,14 +101,9 @@ public static class IdentityCommands
                 isOfficer ? AccountKind.Officer : AccountKind.Administrator, officerRole, jurisdiction, result.GetValue(unit), issueTotpKey: true, null, null, ct);
             if (created is null)
             {
-                await Console.Error.WriteLineAsync($"Refused ({refusal}): " + refusal switch
-                {
-                    StaffChangeRefusal.LoginInvalid => "a login of 3 to 64 letters, digits and . - _ with at least one letter.",
-                    StaffChangeRefusal.LoginTaken => "that login is taken.",
-                    StaffChangeRefusal.NameRequired => "a name of 1 to 200 characters, without control or invisible characters, is required.",
-                    StaffChangeRefusal.RoleUnknown => "unknown role.",
-                    _ => $"no {jurisdiction} unit '{result.GetValue(unit)}' in today's structure (2025 codes: 5 digits for a commune, 2 for a province, none for National).",
-                });
+                await Console.Error.WriteLineAsync($"Refused ({refusal}): " + (refusal == StaffChangeRefusal.UnitUnknown
+                    ? $"no {jurisdiction} unit '{result.GetValue(unit)}' in today's structure (2025 codes: 5 digits for a commune, 2 for a province, none for National)."
+                    : StaffCommands.Explain(refusal)));
                 return 2;
             }
             Console.Out.WriteLine($"Account '{created.Login}' created ({(isOfficer ? AccountKind.Officer : AccountKind.Administrator)}).");

@@ -149,8 +149,11 @@ internal static class StaffCommands
         }
     }
 
-    private static string Explain(StaffChangeRefusal refusal) => refusal switch
+    /// <summary>A refusal in a sentence, for every staff verb (add-staff's unit message names the unit given).</summary>
+    internal static string Explain(StaffChangeRefusal refusal) => refusal switch
     {
+        StaffChangeRefusal.LoginInvalid => "a login of 3 to 64 letters, digits and . - _ with at least one letter.",
+        StaffChangeRefusal.LoginTaken => "that login is taken.",
         StaffChangeRefusal.ReasonRequired => "a reason of at most 500 characters is required.",
         StaffChangeRefusal.LastAdministrator => "this is the last active administrator; create or reactivate another one first.",
         StaffChangeRefusal.AlreadyDeactivated => "the account is already deactivated.",

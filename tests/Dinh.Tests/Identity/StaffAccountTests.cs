@@ -432,6 +432,17 @@ public abstract class StaffAccountTests(DinhApp fixture)
         Assert.Contains("already the account's name", same.Error, StringComparison.Ordinal);
         Assert.Equal("Nguyễn Thị Hồng Nhung (Tổ 3)", await OfficerNameAsync(app, officerId));
 
+        // A directory entry that missed the copy (the process stopped between the two writes) is repaired by renaming
+        // again to the same name, without a second audit record.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Officers.Where(o => o.Id == officerId)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.DisplayName, "Nguyễn Thị Hồng Nhung"));
+        }
+        var repaired = await app.RunDinhAsync("accounts", "rename", "--login", login, "--name", "Nguyễn Thị Hồng Nhung (Tổ 3)", "--reason", "Sửa danh bạ");
+        Assert.True(repaired.ExitCode == 0, repaired.Error);
+        Assert.Equal("Nguyễn Thị Hồng Nhung (Tổ 3)", await OfficerNameAsync(app, officerId));
+
         var records = (await AuditAsync(app, officerId)).Where(a => a.Action == "account.staff.renamed").OrderBy(a => a.OccurredAt).ToList();
         Assert.Equal(2, records.Count);
         Assert.Equal(Reason, records[0].Purpose);
