@@ -424,6 +424,8 @@ public abstract class StaffAccountTests(DinhApp fixture)
             Assert.Equal(HttpStatusCode.OK, still.StatusCode);
         }
         Assert.Equal("Nguyễn Thị Hồng Nhung", await OfficerNameAsync(app, officerId));
+        var found = await admin.GetStringAsync(new Uri("/admin/staff?q=" + Uri.EscapeDataString("Hồng Nhung".Normalize(System.Text.NormalizationForm.FormD)), UriKind.Relative));
+        Assert.Contains($"id=\"staff-{login}\"", found, StringComparison.Ordinal);
 
         var cli = await app.RunDinhAsync("accounts", "rename", "--login", login, "--name", "Nguyễn Thị Hồng Nhung (Tổ 3)", "--reason", "Thêm tổ công tác");
         Assert.True(cli.ExitCode == 0, cli.Error);

@@ -179,7 +179,8 @@ internal sealed class StaffModel(Persistence.AccountsDbContext db, StaffTotpRese
     {
         Me = AccountCookie.AccountId(User);
         var query = db.Accounts.AsNoTracking().Where(a => a.Kind == AccountKind.Officer || a.Kind == AccountKind.Administrator);
-        if (Query?.Trim() is { Length: > 0 and <= 200 } q)
+        // Names are stored in NFC (StaffAccounts): a name typed decomposed, as some Vietnamese keyboards send it, is composed to match.
+        if (Query?.Trim().Normalize(System.Text.NormalizationForm.FormC) is { Length: > 0 and <= 200 } q)
         {
             var login = q.ToUpperInvariant();
             query = query.Where(a => a.NormalizedUserName!.Contains(login) || a.DisplayName!.Contains(q));
